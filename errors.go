@@ -1,0 +1,129 @@
+package sebs
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kinds of invocation failure. An [*InvocationError] wraps one of them, so
+// errors.Is(err, ErrTimeout) tells what went wrong.
+var (
+	// ErrConnection: no response arrived (connection refused, reset, TLS
+	// failure, or the body was cut off).
+	ErrConnection = errors.New("connection failed")
+	// ErrTimeout: the context's deadline or the trigger's timeout passed
+	// before the response was complete.
+	ErrTimeout = errors.New("timed out")
+	// ErrCanceled: the context was canceled before the response was complete.
+	ErrCanceled = errors.New("canceled")
+	// ErrStatus: the function answered with a status other than 200.
+	ErrStatus = errors.New("unexpected HTTP status")
+	// ErrNotJSON: the response body is not a JSON object.
+	ErrNotJSON = errors.New("response body is not a JSON object")
+	// ErrBodyTooLarge: the response body is larger than the trigger's limit.
+	ErrBodyTooLarge = errors.New("response body too large")
+	// ErrMissingRequestID: the response has no "request_id".
+	ErrMissingRequestID = errors.New("response has no request_id")
+	// ErrInvocationFailed: the response has no "is_cold", which is how
+	// upstream's wrappers report a failed invocation.
+	ErrInvocationFailed = errors.New("invocation failed")
+	// ErrMalformedResponse: a field of the response has the wrong type or
+	// format (e.g. an unparsable "begin").
+	ErrMalformedResponse = errors.New("malformed response")
+)
+
+// maxExcerpt bounds the body excerpt an InvocationError carries.
+const maxExcerpt = 512
+
+// InvocationError describes a failed invocation: what kind of failure it was,
+// the URL called, and what came back.
+type InvocationError struct {
+	Kind   error  // one of the Err* sentinels
+	URL    string // the URL that was invoked
+	Status int    // HTTP status, 0 if no response arrived
+	Body   string // bounded excerpt of the response body
+	Err    error  // underlying cause, if any
+}
+
+// Error says what failed, what came back, and, where it helps, what to do.
+func (e *InvocationError) Error() string {
+	var b strings.Builder
+	b.WriteString("sebs: invoke ")
+	b.WriteString(e.URL)
+	b.WriteString(": ")
+	if e.Kind != nil {
+		b.WriteString(e.Kind.Error())
+	} else {
+		b.WriteString("failed")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.Status != 0 {
+		b.WriteString(" (status ")
+		b.WriteString(strconv.Itoa(e.Status))
+		b.WriteString(")")
+	}
+	if e.Body != "" || e.Status != 0 {
+		b.WriteString("; body: ")
+		b.WriteString(strconv.Quote(e.Body))
+	}
+	if hint := hintFor(e.Kind); hint != "" {
+		b.WriteString("; ")
+		b.WriteString(hint)
+	}
+	return b.String()
+}
+
+func hintFor(kind error) string {
+	switch kind {
+	case ErrConnection:
+		return "check that the function is running and listening at this address"
+	case ErrTimeout:
+		return "raise the function's timeout or the context deadline if the function is just slow"
+	case ErrBodyTooLarge:
+		return "raise HTTPTrigger.MaxBodyBytes if such a response is expected"
+	case ErrInvocationFailed:
+		return "the function reported an error; see its logs"
+	}
+	return ""
+}
+
+// Unwrap returns the kind and the cause, so both errors.Is(err, ErrTimeout)
+// and errors.Is(err, context.DeadlineExceeded) work.
+func (e *InvocationError) Unwrap() []error {
+	switch {
+	case e.Kind != nil && e.Err != nil:
+		return []error{e.Kind, e.Err}
+	case e.Kind != nil:
+		return []error{e.Kind}
+	case e.Err != nil:
+		return []error{e.Err}
+	}
+	return nil
+}
+
+// excerpt returns at most maxExcerpt bytes of b as valid UTF-8, noting the
+// full length when b was cut.
+func excerpt(b []byte) string {
+	// Count output bytes, not input bytes: each invalid byte becomes a 3-byte U+FFFD, so a cut on the
+	// input alone could triple the bound.
+	var sb strings.Builder
+	i := 0
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		if sb.Len()+utf8.RuneLen(r) > maxExcerpt {
+			break
+		}
+		sb.WriteRune(r)
+		i += size
+	}
+	if i == len(b) {
+		return sb.String()
+	}
+	return fmt.Sprintf("%s… (%d bytes in all)", sb.String(), len(b))
+}

@@ -1,0 +1,359 @@
+package sebs
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultMaxBodyBytes is the response size limit of an [HTTPTrigger] whose
+// MaxBodyBytes is 0: generous (256 MiB), but bounded.
+const DefaultMaxBodyBytes int64 = 256 << 20
+
+// HTTPTrigger invokes a function by POSTing its JSON payload over HTTP, as
+// upstream's local HTTP trigger does, and measures the call with
+// net/http/httptrace on a monotonic clock.
+//
+// By default every call opens a fresh connection (upstream's semantics, so
+// HTTP startup includes the TCP connect); set KeepAlive to reuse connections.
+// Each result's Detail says whether its connection was reused.
+//
+// Set the fields before the first call. The transport is created lazily and
+// rebuilt if URL, KeepAlive or InsecureSkipVerify change. An HTTPTrigger is
+// safe for concurrent use and must not be copied after first use. Call
+// Close when done to close idle connections.
+type HTTPTrigger struct {
+	// URL is "host:port" (http:// is assumed, as upstream stores it) or a
+	// full http or https URL.
+	URL string
+	// KeepAlive reuses connections between calls.
+	KeepAlive bool
+	// InsecureSkipVerify skips TLS certificate verification (upstream's
+	// verify_ssl=False).
+	InsecureSkipVerify bool
+	// Timeout bounds each call, on top of the context's deadline; 0 means
+	// none. A LocalFunction sets it from the function's configured timeout.
+	Timeout time.Duration
+	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+
+	mu     sync.Mutex
+	key    transportKey
+	tr     *http.Transport
+	client *http.Client
+	target string // resolved URL
+	bufs   sync.Pool
+}
+
+type transportKey struct {
+	url       string
+	keepAlive bool
+	insecure  bool
+}
+
+// NewHTTPTrigger returns a trigger for url ("host:port" or a full URL) with
+// fresh connections per call and no timeout.
+func NewHTTPTrigger(url string) *HTTPTrigger {
+	return &HTTPTrigger{URL: url}
+}
+
+// Type returns TriggerHTTP.
+func (t *HTTPTrigger) Type() TriggerType { return TriggerHTTP }
+
+// Endpoint returns the full URL the trigger POSTs to, e.g.
+// "http://127.0.0.1:9000/" for URL "127.0.0.1:9000".
+func (t *HTTPTrigger) Endpoint() (string, error) {
+	return resolveURL(t.URL)
+}
+
+func resolveURL(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", errors.New("sebs: HTTP trigger has no URL: set it to \"host:port\" or a full URL")
+	}
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("sebs: HTTP trigger URL %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("sebs: HTTP trigger URL %q: scheme %q is not http or https", raw, u.Scheme)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("sebs: HTTP trigger URL %q has no host", raw)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String(), nil
+}
+
+// setup returns the client and target URL, building the transport on first
+// use or when the settings it was built with changed.
+func (t *HTTPTrigger) setup() (*http.Client, string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	key := transportKey{url: t.URL, keepAlive: t.KeepAlive, insecure: t.InsecureSkipVerify}
+	if t.client != nil && key == t.key {
+		return t.client, t.target, nil
+	}
+	target, err := resolveURL(t.URL)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.tr != nil {
+		t.tr.CloseIdleConnections()
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	t.tr = &http.Transport{
+		Proxy:               nil, // functions are local: never go through a proxy
+		DialContext:         dialer.DialContext,
+		DisableKeepAlives:   !key.keepAlive,
+		DisableCompression:  true,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: key.insecure}, //nolint:gosec // the user's choice, as upstream's verify_ssl
+	}
+	t.client = &http.Client{
+		Transport: t.tr,
+		// A redirect would turn the POST into a GET: report it as a status.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	t.key, t.target = key, target
+	return t.client, t.target, nil
+}
+
+// Close closes the trigger's idle connections. The trigger stays usable.
+func (t *HTTPTrigger) Close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.tr != nil {
+		t.tr.CloseIdleConnections()
+	}
+}
+
+func (t *HTTPTrigger) maxBody() int64 {
+	if t.MaxBodyBytes > 0 {
+		return t.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+// maxPooledBuffer keeps buffers that held huge bodies out of the pool.
+const maxPooledBuffer = 4 << 20
+
+func (t *HTTPTrigger) getBuf() *bytes.Buffer {
+	if b, ok := t.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func (t *HTTPTrigger) putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		t.bufs.Put(b)
+	}
+}
+
+// invocation holds one call's state and result in a single allocation.
+type invocation struct {
+	res       ExecutionResult
+	detail    Detail
+	startup   float64
+	firstByte float64
+
+	t0          time.Time
+	gotConnNS   atomic.Int64
+	firstByteNS atomic.Int64
+	reused      atomic.Bool
+	trace       httptrace.ClientTrace
+}
+
+// Hooks may run on transport goroutines; the atomics keep them race-free.
+// A retried request calls GotConn again: the last connection is the one used.
+func (inv *invocation) gotConn(info httptrace.GotConnInfo) {
+	inv.gotConnNS.Store(int64(time.Since(inv.t0)))
+	inv.reused.Store(info.Reused)
+}
+
+func (inv *invocation) gotFirstByte() {
+	inv.firstByteNS.CompareAndSwap(0, int64(time.Since(inv.t0)))
+}
+
+func encodePayload(payload any) ([]byte, error) {
+	switch p := payload.(type) {
+	case []byte:
+		return p, nil
+	case json.RawMessage:
+		return p, nil
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("sebs: encode payload as JSON: %w", err)
+	}
+	return b, nil
+}
+
+// Invoke POSTs payload to the function and returns what the call measured.
+// Any payload is JSON-encoded, except []byte and json.RawMessage, which are
+// sent as they are.
+//
+// The call ends at the earlier of ctx's deadline and the trigger's Timeout.
+// Failures are [*InvocationError]s. When a response arrived but was bad (a
+// status other than 200, a body that is not JSON or too large, a missing
+// request_id or is_cold), Invoke returns the result too, with
+// Stats.Failure set, its times, and whatever output could be decoded.
+func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult, error) {
+	client, target, err := t.setup()
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodePayload(payload)
+	if err != nil {
+		return nil, err
+	}
+	if t.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.Timeout)
+		defer cancel()
+	}
+
+	inv := &invocation{}
+	inv.trace.GotConn = inv.gotConn
+	inv.trace.GotFirstResponseByte = inv.gotFirstByte
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &inv.trace), http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("sebs: build request for %s: %w", target, err)
+	}
+	req.Header["Content-Type"] = []string{"application/json"}
+
+	inv.t0 = time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, t.transportError(ctx, target, 0, "send request", err)
+	}
+	defer resp.Body.Close()
+
+	max := t.maxBody()
+	if resp.ContentLength > max {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxExcerpt))
+		end := time.Now()
+		inv.finish(end)
+		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
+			Err: fmt.Errorf("Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
+	}
+	buf := t.getBuf()
+	defer t.putBuf(buf)
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	end := time.Now()
+	if err != nil {
+		return nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
+	}
+	inv.finish(end)
+	if int64(buf.Len()) > max {
+		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(buf.Bytes()),
+			Err: fmt.Errorf("body exceeds the limit of %d bytes", max)}
+	}
+	if err := parseResponse(&inv.res, resp.StatusCode, buf.Bytes()); err != nil {
+		err.URL = target
+		return &inv.res, err
+	}
+	return &inv.res, nil
+}
+
+// finish fills the times once the response body has been read. The result
+// is marked failed until parseResponse accepts the response.
+func (inv *invocation) finish(end time.Time) {
+	r := &inv.res
+	r.Detail = &inv.detail
+	r.Stats.Failure = true
+	r.Times.Client = end.Sub(inv.t0).Microseconds()
+	r.Times.ClientBegin = inv.t0.Round(0)
+	r.Times.ClientEnd = end.Round(0)
+	inv.startup = time.Duration(inv.gotConnNS.Load()).Seconds()
+	inv.firstByte = time.Duration(inv.firstByteNS.Load()).Seconds()
+	r.Times.HTTPStartup = &inv.startup
+	r.Times.HTTPFirstByteReturn = &inv.firstByte
+	inv.detail.ConnectionReused = inv.reused.Load()
+}
+
+// transportError classifies an error from sending the request or reading the
+// response: a deadline is ErrTimeout, a cancellation ErrCanceled, anything
+// else ErrConnection.
+func (t *HTTPTrigger) transportError(ctx context.Context, target string, status int, what string, err error) *InvocationError {
+	kind := ErrConnection
+	var ne net.Error
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		kind = ErrTimeout
+		if t.Timeout > 0 {
+			what += fmt.Sprintf(" (trigger timeout %v)", t.Timeout)
+		}
+	case errors.Is(ctx.Err(), context.Canceled), errors.Is(err, context.Canceled):
+		kind = ErrCanceled
+	case errors.As(err, &ne) && ne.Timeout():
+		kind = ErrTimeout
+	}
+	return &InvocationError{Kind: kind, URL: target, Status: status, Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// InvokeAsync starts Invoke in its own goroutine and returns a channel that
+// receives its Outcome and is then closed. The goroutine ends with the call
+// (bounded by ctx and Timeout), whether or not anyone receives.
+func (t *HTTPTrigger) InvokeAsync(ctx context.Context, payload any) <-chan Outcome {
+	return invokeAsync(ctx, payload, t.Invoke)
+}
+
+type httpTriggerJSON struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
+}
+
+// MarshalJSON writes upstream's shape, {"type": "HTTP", "url": URL}.
+func (t *HTTPTrigger) MarshalJSON() ([]byte, error) {
+	return json.Marshal(httpTriggerJSON{Type: "HTTP", URL: t.URL})
+}
+
+// UnmarshalJSON reads upstream's shape. The type, if present, must be HTTP;
+// the url must be present.
+func (t *HTTPTrigger) UnmarshalJSON(data []byte) error {
+	var v struct {
+		Type *string `json:"type"`
+		URL  *string `json:"url"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return fmt.Errorf("sebs: decode HTTP trigger: %w", err)
+	}
+	if v.Type != nil {
+		typ, err := ParseTriggerType(*v.Type)
+		if err != nil {
+			return fmt.Errorf("sebs: decode HTTP trigger: %w", err)
+		}
+		if typ != TriggerHTTP {
+			return fmt.Errorf("sebs: decode HTTP trigger: type is %q, not HTTP", *v.Type)
+		}
+	}
+	if v.URL == nil {
+		return fmt.Errorf("sebs: decode HTTP trigger: no \"url\" key in %s", excerpt(data))
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.URL = *v.URL
+	return nil
+}

@@ -1,0 +1,136 @@
+package sebs
+
+import (
+	"encoding/json"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+)
+
+func TestParseEpochMicros(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1735787045.100000", 1735787045100000, true},
+		{"1735787045.101234", 1735787045101234, true},
+		{"1735787045.100", 1735787045100000, true}, // Node.js, ms
+		{"1735787045", 1735787045000000, true},
+		{"1735787045.", 1735787045000000, true},
+		{".5", 500000, true},
+		{"0.0000005", 0, true},  // half to even: 0
+		{"0.0000015", 2, true},  // half to even: 2
+		{"0.00000051", 1, true}, // above half
+		{"0.0000004999", 0, true},
+		{"-1.5", -1500000, true},
+		{"1.7e9", 1700000000000000, true},
+		{"9999999999999", 0, false},
+		{"", 0, false},
+		{".", 0, false},
+		{"1.2.3", 0, false},
+		{"abc", 0, false},
+		{"1,5", 0, false},
+		{"1.5x", 0, false},
+		{"1.1234567x", 0, false},
+		{"NaN", 0, false},
+	} {
+		got, err := parseEpochMicros(tc.in)
+		if tc.ok != (err == nil) || (tc.ok && got != tc.want) {
+			t.Errorf("parseEpochMicros(%q) = %d, %v; want %d, ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	// No float rounding: a µs difference at today's epoch survives exactly,
+	// where float64 seconds would lose it (1735787045.000001 has 16 digits).
+	b, _ := parseEpochMicros("1735787045.000001")
+	e, _ := parseEpochMicros("1735787045.000002")
+	if e-b != 1 {
+		t.Errorf("difference = %d µs, want 1", e-b)
+	}
+}
+
+func FuzzParseEpochMicros(f *testing.F) {
+	for _, s := range []string{"1735787045.100000", "1735787045.100", "1", ".5", "-0.0000015", "1e3", "12.34567890"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseEpochMicros(s)
+		if err != nil || strings.ContainsAny(s, "eE") {
+			return
+		}
+		// Compare with exact rational arithmetic, rounding half to even.
+		r, ok := new(big.Rat).SetString(strings.TrimSpace(s))
+		if !ok {
+			t.Fatalf("parseEpochMicros(%q) = %d, but it is not a number", s, got)
+		}
+		r.Mul(r, big.NewRat(1_000_000, 1))
+		want := roundHalfEven(r)
+		if want.Cmp(big.NewInt(got)) != 0 {
+			t.Fatalf("parseEpochMicros(%q) = %d, want %s", s, got, want)
+		}
+	})
+}
+
+func roundHalfEven(r *big.Rat) *big.Int {
+	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2))
+	c := twice.Cmp(r.Denom())
+	sign := int64(r.Sign())
+	if c > 0 || (c == 0 && q.Bit(0) == 1) {
+		q.Add(q, big.NewInt(sign))
+	}
+	return q
+}
+
+// FuzzParseResponse drives the response-parsing path with arbitrary status
+// codes and bodies: it must never panic, and its verdict must be consistent.
+func FuzzParseResponse(f *testing.F) {
+	for _, s := range []string{
+		`{"begin":"1735787045.100000","end":"1735787045.101234","request_id":"r","is_cold":true,"result":{"output":1},"container_id":"c","handler_ns":1}`,
+		`{"begin":1735787045.1,"end":1735787045.35,"request_id":"r","is_cold":false}`,
+		`{"body":{"request_id":"r","is_cold":false}}`,
+		`{"body":"{\"request_id\":\"r\",\"is_cold\":false,\"begin\":\"1\",\"end\":\"2\"}"}`,
+		`{"body":"nope"}`, `{"request_id":"r"}`, `{"is_cold":true}`, `{"error":"boom"}`,
+		`[]`, `null`, `"x"`, ``, `{`, `{"request_id":"r","is_cold":false,"begin":"x","end":"1"}`,
+	} {
+		f.Add(200, []byte(s))
+	}
+	f.Add(500, []byte(`{"error":"boom","request_id":"r","is_cold":false}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		res := &ExecutionResult{Detail: &Detail{}}
+		err := parseResponse(res, status, body)
+		if err == nil {
+			if status != 200 || res.Stats.Failure || res.Output == nil {
+				t.Fatalf("accepted status %d, failure=%v, output=%v", status, res.Stats.Failure, res.Output)
+			}
+			if _, ok := res.Output["is_cold"].(bool); !ok {
+				t.Fatal("accepted a response without a boolean is_cold")
+			}
+			if _, err := json.Marshal(res); err != nil {
+				t.Fatalf("accepted result does not encode: %v", err)
+			}
+			return
+		}
+		if !res.Stats.Failure {
+			t.Fatal("error without Failure set")
+		}
+		kinds := []error{ErrStatus, ErrNotJSON, ErrMissingRequestID, ErrInvocationFailed, ErrMalformedResponse}
+		n := 0
+		for _, k := range kinds {
+			if errors.Is(err, k) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("error %v matches %d kinds", err, n)
+		}
+		if status != 200 && !errors.Is(err, ErrStatus) {
+			t.Fatalf("status %d gave %v", status, err)
+		}
+		if len(err.Body) > maxExcerpt+64 {
+			t.Fatalf("excerpt of %d bytes", len(err.Body))
+		}
+		_ = err.Error()
+	})
+}

@@ -1,0 +1,110 @@
+package sebs
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// parseResponse turns a function's HTTP response into res, as upstream's
+// HTTP trigger does: decode the JSON body, unwrap a "body" envelope (an
+// object, or a JSON string as AWS-style wrappers send), then require status
+// 200, a "request_id" and an "is_cold". It also maps this project's
+// "container_id" and "handler_ns" into res.Detail.
+//
+// res.Stats.Failure is set on every error and cleared on success. The error
+// leaves URL empty for the caller to fill.
+func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationError {
+	res.Stats.Failure = true
+	fail := func(kind error, err error) *InvocationError {
+		return &InvocationError{Kind: kind, Status: status, Body: excerpt(body), Err: err}
+	}
+
+	var out map[string]any
+	jsonErr := json.Unmarshal(body, &out)
+	if jsonErr == nil && out == nil {
+		jsonErr = errors.New("body is null")
+	}
+	if jsonErr == nil {
+		out, jsonErr = unwrapBody(out)
+	}
+	if jsonErr == nil {
+		res.Output = out
+	}
+	if status != 200 {
+		return fail(ErrStatus, nil)
+	}
+	if jsonErr != nil {
+		return fail(ErrNotJSON, jsonErr)
+	}
+
+	id, ok := out["request_id"]
+	if !ok {
+		return fail(ErrMissingRequestID, nil)
+	}
+	rid, ok := id.(string)
+	if !ok {
+		return fail(ErrMalformedResponse, fmt.Errorf("\"request_id\" is %T, not a string", id))
+	}
+	res.RequestID = rid
+
+	cold, ok := out["is_cold"]
+	if !ok {
+		reason, _ := json.Marshal(failureReason(out))
+		return fail(ErrInvocationFailed, fmt.Errorf("no \"is_cold\" in the response; reason: %s", excerpt(reason)))
+	}
+	isCold, ok := cold.(bool)
+	if !ok {
+		return fail(ErrMalformedResponse, fmt.Errorf("\"is_cold\" is %T, not a boolean", cold))
+	}
+	res.Stats.ColdStart = isCold
+
+	us, _, err := benchmarkMicros(out)
+	if err != nil {
+		return fail(ErrMalformedResponse, err)
+	}
+	res.Times.Benchmark = us
+
+	if res.Detail != nil {
+		if c, ok := out["container_id"].(string); ok {
+			res.Detail.ContainerID = c
+		}
+		if ns, ok := out["handler_ns"].(float64); ok && ns >= 0 && ns < math.MaxInt64 && ns == math.Trunc(ns) {
+			res.Detail.HandlerNS = int64(ns)
+		}
+	}
+	res.Stats.Failure = false
+	return nil
+}
+
+// unwrapBody returns the object inside a "body" envelope, or out itself.
+func unwrapBody(out map[string]any) (map[string]any, error) {
+	inner, ok := out["body"]
+	if !ok {
+		return out, nil
+	}
+	switch b := inner.(type) {
+	case map[string]any:
+		return b, nil
+	case string:
+		var m map[string]any
+		if err := json.Unmarshal([]byte(b), &m); err != nil {
+			return nil, fmt.Errorf("\"body\" envelope is a string but not a JSON object: %w", err)
+		}
+		if m == nil {
+			return nil, errors.New("\"body\" envelope is the string \"null\"")
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("\"body\" envelope is %T, neither an object nor a JSON string", inner)
+}
+
+// failureReason is what a failed invocation said about itself: upstream
+// reports "result"; this project's runtimes send "error".
+func failureReason(out map[string]any) any {
+	if e, ok := out["error"]; ok {
+		return e
+	}
+	return out["result"]
+}

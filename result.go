@@ -1,0 +1,301 @@
+package sebs
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// ExecutionTimes are the client-side times of one invocation, in upstream's
+// units: integer microseconds for Client, Benchmark and Initialization, float
+// seconds for the HTTP times. Use the Duration accessors rather than the raw
+// fields.
+//
+// JSON keys: benchmark, client, client_begin, client_end,
+// http_first_byte_return, http_startup, initialization. client_begin and
+// client_end are written only when set, as upstream's naive local datetime
+// strings; the http_* keys only when set (nil means "not measured", as with
+// upstream's library triggers).
+type ExecutionTimes struct {
+	// Client is the whole call as the client saw it, in µs: from just before
+	// the request was sent until the response body was read.
+	Client int64
+	// ClientBegin and ClientEnd are the wall-clock times of the call, for
+	// correlation with other logs; durations come from a monotonic clock.
+	ClientBegin time.Time
+	ClientEnd   time.Time
+	// Benchmark is end minus begin as the function reported them, in µs.
+	Benchmark int64
+	// Initialization is always 0 on the local platform, in µs.
+	Initialization int64
+	// HTTPStartup is the time until the connection was ready to send the
+	// request (curl's PRETRANSFER), in seconds.
+	HTTPStartup *float64
+	// HTTPFirstByteReturn is the time until the first byte of the response
+	// (curl's STARTTRANSFER, including the function's run), in seconds.
+	HTTPFirstByteReturn *float64
+}
+
+func microsToDuration(us int64) time.Duration { return time.Duration(us) * time.Microsecond }
+
+func secondsToDuration(s *float64) time.Duration {
+	if s == nil || math.IsNaN(*s) {
+		return 0
+	}
+	return time.Duration(math.Round(*s * float64(time.Second)))
+}
+
+// ClientDuration returns the client time.
+func (t ExecutionTimes) ClientDuration() time.Duration { return microsToDuration(t.Client) }
+
+// BenchmarkDuration returns the function's own begin-to-end time.
+func (t ExecutionTimes) BenchmarkDuration() time.Duration { return microsToDuration(t.Benchmark) }
+
+// InitializationDuration returns the initialization time.
+func (t ExecutionTimes) InitializationDuration() time.Duration {
+	return microsToDuration(t.Initialization)
+}
+
+// HTTPStartupDuration returns the time until the connection was ready, or 0
+// when it was not measured.
+func (t ExecutionTimes) HTTPStartupDuration() time.Duration {
+	return secondsToDuration(t.HTTPStartup)
+}
+
+// FirstByteDuration returns the time until the first response byte, or 0
+// when it was not measured.
+func (t ExecutionTimes) FirstByteDuration() time.Duration {
+	return secondsToDuration(t.HTTPFirstByteReturn)
+}
+
+// SetClient sets the client time from d, and ClientBegin and ClientEnd.
+func (t *ExecutionTimes) SetClient(begin, end time.Time, d time.Duration) {
+	t.ClientBegin, t.ClientEnd = begin, end
+	t.Client = d.Microseconds()
+}
+
+// SetHTTP sets both HTTP times.
+func (t *ExecutionTimes) SetHTTP(startup, firstByte time.Duration) {
+	s, f := startup.Seconds(), firstByte.Seconds()
+	t.HTTPStartup, t.HTTPFirstByteReturn = &s, &f
+}
+
+type timesJSON struct {
+	Benchmark           json.Number   `json:"benchmark"`
+	Client              json.Number   `json:"client"`
+	ClientBegin         *upstreamTime `json:"client_begin,omitempty"`
+	ClientEnd           *upstreamTime `json:"client_end,omitempty"`
+	HTTPFirstByteReturn *float64      `json:"http_first_byte_return,omitempty"`
+	HTTPStartup         *float64      `json:"http_startup,omitempty"`
+	Initialization      json.Number   `json:"initialization"`
+}
+
+// MarshalJSON writes the times in upstream's shape.
+func (t ExecutionTimes) MarshalJSON() ([]byte, error) {
+	v := timesJSON{
+		Benchmark:           json.Number(fmt.Sprint(t.Benchmark)),
+		Client:              json.Number(fmt.Sprint(t.Client)),
+		Initialization:      json.Number(fmt.Sprint(t.Initialization)),
+		HTTPFirstByteReturn: t.HTTPFirstByteReturn,
+		HTTPStartup:         t.HTTPStartup,
+	}
+	if !t.ClientBegin.IsZero() {
+		b := upstreamTime(t.ClientBegin)
+		v.ClientBegin = &b
+	}
+	if !t.ClientEnd.IsZero() {
+		e := upstreamTime(t.ClientEnd)
+		v.ClientEnd = &e
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalJSON reads the times in upstream's shape; every key is optional.
+func (t *ExecutionTimes) UnmarshalJSON(data []byte) error {
+	var v timesJSON
+	if err := json.Unmarshal(data, &v); err != nil {
+		return fmt.Errorf("sebs: decode times: %w", err)
+	}
+	var out ExecutionTimes
+	var err error
+	if out.Benchmark, err = intMicros("benchmark", v.Benchmark); err != nil {
+		return err
+	}
+	if out.Client, err = intMicros("client", v.Client); err != nil {
+		return err
+	}
+	if out.Initialization, err = intMicros("initialization", v.Initialization); err != nil {
+		return err
+	}
+	if v.ClientBegin != nil {
+		out.ClientBegin = time.Time(*v.ClientBegin)
+	}
+	if v.ClientEnd != nil {
+		out.ClientEnd = time.Time(*v.ClientEnd)
+	}
+	out.HTTPStartup, out.HTTPFirstByteReturn = v.HTTPStartup, v.HTTPFirstByteReturn
+	*t = out
+	return nil
+}
+
+// intMicros reads an integer count of µs; upstream writes integers, but a
+// float is rounded rather than rejected.
+func intMicros(key string, n json.Number) (int64, error) {
+	if n == "" {
+		return 0, nil
+	}
+	if i, err := n.Int64(); err == nil {
+		return i, nil
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsNaN(f) || math.Abs(f) > math.MaxInt64/2 {
+		return 0, fmt.Errorf("sebs: decode times: %q is %s, not a number of microseconds", key, n)
+	}
+	return int64(math.Round(f)), nil
+}
+
+// ProviderTimes are the times the platform reported, in µs. They come from
+// provider logs, so on the local platform they are always 0.
+//
+// JSON keys: execution, initialization.
+type ProviderTimes struct {
+	Execution      int64 `json:"execution"`
+	Initialization int64 `json:"initialization"`
+}
+
+// ExecutionDuration returns the provider's execution time.
+func (p ProviderTimes) ExecutionDuration() time.Duration { return microsToDuration(p.Execution) }
+
+// InitializationDuration returns the provider's initialization time.
+func (p ProviderTimes) InitializationDuration() time.Duration {
+	return microsToDuration(p.Initialization)
+}
+
+// ExecutionStats are facts about one invocation.
+//
+// JSON keys: cold_start, failure, memory_used (null when unknown).
+type ExecutionStats struct {
+	ColdStart  bool     `json:"cold_start"`  // the function said is_cold
+	Failure    bool     `json:"failure"`     // the invocation failed
+	MemoryUsed *float64 `json:"memory_used"` // MB, nil when unknown
+}
+
+// ExecutionBilling is what a cloud provider would bill; locally it stays at
+// its defaults.
+//
+// Its JSON keys carry upstream's leading underscore: _billed_time, _gb_seconds,
+// _memory.
+type ExecutionBilling struct {
+	BilledTime *int64  `json:"_billed_time"` // ms, nil when unknown
+	GBSeconds  float64 `json:"_gb_seconds"`  // billed seconds × GB of memory
+	Memory     *int    `json:"_memory"`      // MB, nil when unknown
+}
+
+// BilledDuration returns the billed time, or 0 when unknown.
+func (b ExecutionBilling) BilledDuration() time.Duration {
+	if b.BilledTime == nil {
+		return 0
+	}
+	return time.Duration(*b.BilledTime) * time.Millisecond
+}
+
+// ExecutionResult is what one invocation returned and measured.
+//
+// Its JSON is upstream's ExecutionResult (keys billing, output,
+// provider_times, request_id, stats, times), plus this package's "detail",
+// which upstream ignores.
+type ExecutionResult struct {
+	// Output is the whole decoded response (after unwrapping a "body"
+	// envelope), as upstream stores it; the handler's return value is under
+	// "result".
+	Output        map[string]any
+	RequestID     string
+	Times         ExecutionTimes
+	ProviderTimes ProviderTimes
+	Stats         ExecutionStats
+	Billing       ExecutionBilling
+	// Detail holds what this package measures beyond upstream; nil when
+	// unknown (e.g. results read from upstream's files).
+	Detail *Detail
+}
+
+// Detail is what this package records beyond upstream's model.
+//
+// JSON keys: connection_reused, container_id, handler_ns, memory_samples.
+type Detail struct {
+	// ConnectionReused says whether the HTTP call reused a kept-alive
+	// connection, in which case HTTP startup includes no TCP connect.
+	ConnectionReused bool `json:"connection_reused"`
+	// ContainerID is the response's "container_id": which instance served
+	// the call.
+	ContainerID string `json:"container_id,omitempty"`
+	// HandlerNS is the response's "handler_ns": the handler's duration on
+	// the function's monotonic clock, in ns.
+	HandlerNS int64 `json:"handler_ns,omitempty"`
+	// MemorySamples are memory readings of the function's container taken
+	// during the call, if sampling was on.
+	MemorySamples []MemorySample `json:"memory_samples,omitempty"`
+}
+
+// HandlerDuration returns the handler's duration reported by the function,
+// or 0 if it did not report one.
+func (d *Detail) HandlerDuration() time.Duration {
+	if d == nil {
+		return 0
+	}
+	return time.Duration(d.HandlerNS)
+}
+
+// MemorySample is one memory reading of a function's container.
+type MemorySample struct {
+	Time  time.Time `json:"time"`
+	Bytes uint64    `json:"bytes"`
+}
+
+type resultJSON struct {
+	Billing       ExecutionBilling `json:"billing"`
+	Detail        *Detail          `json:"detail,omitempty"`
+	Output        map[string]any   `json:"output"`
+	ProviderTimes ProviderTimes    `json:"provider_times"`
+	RequestID     string           `json:"request_id"`
+	Stats         ExecutionStats   `json:"stats"`
+	Times         ExecutionTimes   `json:"times"`
+}
+
+// MarshalJSON writes the result in upstream's shape; a nil Output is
+// written as {}.
+func (r ExecutionResult) MarshalJSON() ([]byte, error) {
+	v := resultJSON{
+		Billing:       r.Billing,
+		Detail:        r.Detail,
+		Output:        r.Output,
+		ProviderTimes: r.ProviderTimes,
+		RequestID:     r.RequestID,
+		Stats:         r.Stats,
+		Times:         r.Times,
+	}
+	if v.Output == nil {
+		v.Output = map[string]any{}
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalJSON reads a result as upstream writes it; missing keys keep
+// their defaults.
+func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
+	var v resultJSON
+	if err := json.Unmarshal(data, &v); err != nil {
+		return fmt.Errorf("sebs: decode execution result: %w", err)
+	}
+	*r = ExecutionResult{
+		Output:        v.Output,
+		RequestID:     v.RequestID,
+		Times:         v.Times,
+		ProviderTimes: v.ProviderTimes,
+		Stats:         v.Stats,
+		Billing:       v.Billing,
+		Detail:        v.Detail,
+	}
+	return nil
+}
