@@ -1,0 +1,234 @@
+package sebstest
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/gosebs/sebs"
+)
+
+// GoFunction builds the Go main package in dir (a function written on package serve, or any program that
+// serves the SeBS protocol on port 9000) into a static binary and an image FROM scratch that holds only
+// that binary. The image is tagged sebs-go-<name>:<hash of the binary>, so building an unchanged function
+// again costs one cached go build and no image build.
+func GoFunction(dir string) Source { return goSource{dir: dir} }
+
+type goSource struct{ dir string }
+
+func (g goSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
+	abs, err := filepath.Abs(g.dir)
+	if err != nil {
+		return imageSpec{}, fmt.Errorf("go function %q: %w", g.dir, err)
+	}
+	name := sanitizeName(filepath.Base(abs))
+	eng, err := s.client(ctx)
+	if err != nil {
+		return imageSpec{}, err
+	}
+	arch, err := engineArch(ctx, eng)
+	if err != nil {
+		return imageSpec{}, err
+	}
+	sum, bin, err := goBuild(ctx, abs, arch, s.progress)
+	if err != nil {
+		return imageSpec{}, err
+	}
+	ref := "sebs-go-" + name + ":" + sum[:16]
+	if err := ensureScratchImage(ctx, eng, ref, bin, s.progress); err != nil {
+		return imageSpec{}, err
+	}
+	return imageSpec{
+		ref: ref, name: name, hash: sum[:32], readOnly: true,
+		language: sebs.LanguageGo, version: strings.TrimPrefix(runtime.Version(), "go"),
+	}, nil
+}
+
+// goBuild compiles the main package in dir for linux/arch with cgo off and returns the binary's SHA-256
+// and contents. The binary lives in a cache directory of its own, so the go command finds it up to date
+// and skips the link when nothing changed; a lock file keeps concurrent builds of the same function (from
+// parallel tests or test binaries) from racing on it.
+func goBuild(ctx context.Context, dir, arch string, progress io.Writer) (sum string, bin []byte, err error) {
+	goBin, err := goTool()
+	if err != nil {
+		return "", nil, err
+	}
+	out, unlock, err := buildSlot(dir, arch)
+	if err != nil {
+		return "", nil, err
+	}
+	defer unlock()
+	began := time.Now()
+	cmd := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", nil, fmt.Errorf("go build %s: %w\n%s", dir, err, strings.TrimSpace(stderr.String()))
+	}
+	fmt.Fprintf(progress, "sebstest: go build %s (%s)\n", dir, time.Since(began).Round(time.Millisecond))
+	bin, err = os.ReadFile(out)
+	if err != nil {
+		return "", nil, fmt.Errorf("read the binary built from %s: %w", dir, err)
+	}
+	h := sha256.Sum256(bin)
+	return hex.EncodeToString(h[:]), bin, nil
+}
+
+// buildSlot returns the cache path for the binary of dir built for arch, locked until unlock is called.
+func buildSlot(dir, arch string) (path string, unlock func(), err error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	key := sha256.Sum256([]byte(dir + "\x00" + arch))
+	slot := filepath.Join(base, "gosebs", "build", hex.EncodeToString(key[:8]))
+	if err := os.MkdirAll(slot, 0o755); err != nil {
+		return "", nil, fmt.Errorf("go build %s: make the build cache directory: %w", dir, err)
+	}
+	unlock, err = lockFile(filepath.Join(slot, "lock"))
+	if err != nil {
+		return "", nil, fmt.Errorf("go build %s: %w", dir, err)
+	}
+	return filepath.Join(slot, "function"), unlock, nil
+}
+
+// goTool finds the go command: on PATH, else in the GOROOT this binary was built with.
+func goTool() (string, error) {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p, nil
+	}
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	return "", errors.New("go build: no go command on PATH; install Go or put it on PATH to build Go functions")
+}
+
+// engineArch asks the engine which architecture its containers run on, as a GOARCH.
+func engineArch(ctx context.Context, eng *client.Client) (string, error) {
+	v, err := eng.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		return "", fmt.Errorf("ask the Docker engine its version (is it running?): %w", err)
+	}
+	if v.Arch == "" {
+		return runtime.GOARCH, nil
+	}
+	return v.Arch, nil
+}
+
+// ensureScratchImage builds ref FROM scratch holding bin as /function, unless ref already exists.
+func ensureScratchImage(ctx context.Context, eng *client.Client, ref string, bin []byte, progress io.Writer) error {
+	if _, err := eng.ImageInspect(ctx, ref); err == nil {
+		fmt.Fprintf(progress, "sebstest: image %s is up to date\n", ref)
+		return nil
+	}
+	began := time.Now()
+	buildCtx, err := scratchContext(bin)
+	if err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	labels := Labels()
+	labels[LabelKind] = "image"
+	res, err := eng.ImageBuild(ctx, buildCtx, client.ImageBuildOptions{
+		Tags: []string{ref}, Remove: true, ForceRemove: true, Labels: labels,
+	})
+	if err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	defer res.Body.Close()
+	if err := drainBuild(res.Body); err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	fmt.Fprintf(progress, "sebstest: built image %s (%s)\n", ref, time.Since(began).Round(time.Millisecond))
+	return nil
+}
+
+// scratchDockerfile runs the function as an unprivileged user; a scratch image has no shell and no
+// other file, so the function is all there is.
+const scratchDockerfile = `FROM scratch
+COPY function /function
+USER 65534:65534
+EXPOSE 9000
+ENTRYPOINT ["/function"]
+`
+
+func scratchContext(bin []byte) (io.Reader, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	files := []struct {
+		name string
+		mode int64
+		data []byte
+	}{
+		{"Dockerfile", 0o644, []byte(scratchDockerfile)},
+		{"function", 0o755, bin},
+	}
+	for _, f := range files {
+		hdr := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), ModTime: time.Unix(0, 0)}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, fmt.Errorf("write build context: %w", err)
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			return nil, fmt.Errorf("write build context: %w", err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("write build context: %w", err)
+	}
+	return &buf, nil
+}
+
+// drainBuild reads the engine's build stream to its end and returns the first error it reports.
+func drainBuild(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	for {
+		var msg struct {
+			Error       string `json:"error"`
+			ErrorDetail struct {
+				Message string `json:"message"`
+			} `json:"errorDetail"`
+		}
+		if err := dec.Decode(&msg); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("read build output: %w", err)
+		}
+		if msg.Error != "" {
+			return errors.New(msg.Error)
+		}
+	}
+}
+
+// sanitizeName turns a path or image reference into a lower-case name fit for a tag or function name.
+func sanitizeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-._")
+	if out == "" {
+		return "function"
+	}
+	return out
+}

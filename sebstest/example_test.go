@@ -1,0 +1,66 @@
+package sebstest_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"testing"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+// Start a built-in fixture outside a test, invoke it, and stop it. (Examples that need a Docker engine
+// are compiled, not run, by go test.)
+func ExampleStart() {
+	ctx := context.Background()
+	fn, err := sebstest.Start(ctx, sebstest.Fixture("sleep", sebs.LanguageGo),
+		sebstest.WithConfig(sebs.FunctionConfig{Timeout: 10, Memory: 128}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fn.Stop(ctx)
+
+	res, err := fn.Invoke(ctx, map[string]any{"sleep": 0.01})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("cold:", res.Stats.ColdStart, "client:", res.Times.ClientDuration(), "startup:", fn.Startup().Total())
+}
+
+// New starts a function for a test and removes it when the test ends; the catalogue gives the input and
+// checks the output.
+func ExampleNew() {
+	var t *testing.T // the test's *testing.T
+	fn := sebstest.New(t, sebstest.Fixture("dynamic-html", sebs.LanguagePython))
+	bench, _ := fixtures.Lookup("dynamic-html")
+	input := bench.Input(fixtures.SizeSmall)
+	res, err := fn.Invoke(context.Background(), input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sebstest.HandlerOutput(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.Validate(input, out); err != nil {
+		t.Error(err)
+	}
+}
+
+// ColdInvoke forces a cold start (by default a new container from the same image) and measures its
+// phases up to the first byte of the first response.
+func ExampleFunction_ColdInvoke() {
+	ctx := context.Background()
+	fn, err := sebstest.Start(ctx, sebstest.Fixture("sleep", sebs.LanguageGo), sebstest.WithColdMode(sebstest.ColdReplace))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fn.Stop(ctx)
+	res, st, err := fn.ColdInvoke(ctx, map[string]any{"sleep": 0})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("cold:", res.Stats.ColdStart, "create:", st.Create, "start:", st.Start, "ready:", st.Ready, "first byte:", st.FirstByte)
+}

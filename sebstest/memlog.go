@@ -1,0 +1,108 @@
+package sebstest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gosebs/sebs"
+)
+
+// sampler is one container's memory sampler.
+type sampler interface {
+	Samples() []sebs.MemorySample
+	Window(from, to time.Time) []sebs.MemorySample
+	Stop() []sebs.MemorySample
+}
+
+// memoryLog keeps a function's memory samples across the containers a cold start replaces: the
+// samples of stopped samplers are kept, never dropped.
+type memoryLog struct {
+	interval time.Duration
+	start    func(ctx context.Context, containerID string) (sampler, error)
+
+	mu   sync.Mutex
+	done []sebs.MemorySample
+	cur  sampler
+}
+
+// startSampling begins sampling the current container when the settings ask for it.
+func (f *Function) startSampling(ctx context.Context) error {
+	if f.s.memInterval <= 0 {
+		return nil
+	}
+	f.mem = &memoryLog{interval: f.s.memInterval, start: f.newSampler}
+	return f.resumeSampling(ctx)
+}
+
+// resumeSampling starts a sampler on the current container after a cold start.
+func (f *Function) resumeSampling(ctx context.Context) error {
+	if f.mem == nil {
+		return nil
+	}
+	smp, err := f.mem.start(ctx, f.inst.id)
+	if err != nil {
+		return fmt.Errorf("sample memory of container %s: %w", shortID(f.inst.id), err)
+	}
+	f.mem.mu.Lock()
+	f.mem.cur = smp
+	f.mem.mu.Unlock()
+	return nil
+}
+
+// pause stops the current sampler, keeping its samples.
+func (m *memoryLog) pause() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cur != nil {
+		m.done = append(m.done, m.cur.Stop()...)
+		m.cur = nil
+	}
+}
+
+// stop ends sampling for good; every sample stays readable.
+func (m *memoryLog) stop() { m.pause() }
+
+// all returns every sample so far, oldest first.
+func (m *memoryLog) all() []sebs.MemorySample {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]sebs.MemorySample(nil), m.done...)
+	if m.cur != nil {
+		out = append(out, m.cur.Samples()...)
+	}
+	return out
+}
+
+// window returns the samples taken from from to to, oldest first, without copying the whole log.
+func (m *memoryLog) window(from, to time.Time) []sebs.MemorySample {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]sebs.MemorySample(nil), sampleWindow(m.done, from, to)...)
+	if m.cur != nil {
+		out = append(out, m.cur.Window(from, to)...)
+	}
+	return out
+}
+
+// annotate puts into res the samples taken while the call ran, and their peak as stats.memory_used in MiB.
+// The window starts one interval before the call, so a call shorter than the interval still sees the
+// sample taken just before it; it ends when the call returns (plus one interval, which only catches a
+// sample already taken by then): annotating does not wait for the next sample.
+func (m *memoryLog) annotate(res *sebs.ExecutionResult, from, to time.Time) {
+	window := m.window(from.Add(-m.interval), to.Add(m.interval))
+	if len(window) == 0 {
+		return
+	}
+	var peak uint64
+	for _, smp := range window {
+		peak = max(peak, smp.Bytes)
+	}
+	mib := float64(peak) / (1 << 20)
+	res.Stats.MemoryUsed = &mib
+	if res.Detail == nil {
+		res.Detail = &sebs.Detail{}
+	}
+	res.Detail.MemorySamples = window
+}

@@ -1,0 +1,102 @@
+package sebstest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/gosebs/sebs"
+)
+
+// PythonFunction runs a Python function laid out as upstream SeBS lays out a code package: codeDir holds
+// function/function.py with handler(event) (and, optionally, .python_packages/lib/site-packages). The
+// directory is mounted read-only at /function in a container of the Python base image, which is built
+// from Debian packages on first use (see [PythonImage]) and runs our threaded wrapper server.
+func PythonFunction(codeDir string) Source { return pythonSource{dir: codeDir} }
+
+type pythonSource struct{ dir string }
+
+func (p pythonSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
+	abs, err := filepath.Abs(p.dir)
+	if err != nil {
+		return imageSpec{}, fmt.Errorf("python function %q: %w", p.dir, err)
+	}
+	if _, err := os.Stat(filepath.Join(abs, "function", "function.py")); err != nil {
+		return imageSpec{}, fmt.Errorf("python function %s: want function/function.py with handler(event) inside: %w", abs, err)
+	}
+	hash, err := dirHash(abs)
+	if err != nil {
+		return imageSpec{}, err
+	}
+	ref, err := PythonImage(ctx, s.progress)
+	if err != nil {
+		return imageSpec{}, err
+	}
+	return imageSpec{
+		ref: ref, codeDir: abs, name: sanitizeName(filepath.Base(abs)), hash: hash,
+		language: sebs.LanguagePython, version: pythonVersion,
+	}, nil
+}
+
+// pythonVersion is the Python of the base image (Debian bookworm's python3).
+const pythonVersion = "3.11"
+
+// UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11 or
+// one built from upstream's dockerfiles), with upstream's command and the code package in codeDir mounted
+// read-only at /function, as upstream's local platform does. The image must already be on the engine.
+func UpstreamImage(ref, codeDir string) Source { return upstreamSource{ref: ref, dir: codeDir} }
+
+type upstreamSource struct{ ref, dir string }
+
+func (u upstreamSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
+	spec, err := imageSource{ref: u.ref}.resolve(ctx, s)
+	if err != nil {
+		return spec, err
+	}
+	abs, err := filepath.Abs(u.dir)
+	if err != nil {
+		return imageSpec{}, fmt.Errorf("upstream function %q: %w", u.dir, err)
+	}
+	if spec.hash, err = dirHash(abs); err != nil {
+		return imageSpec{}, err
+	}
+	spec.codeDir = abs
+	spec.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
+	spec.language, spec.version = sebs.LanguagePython, pythonVersion
+	return spec, nil
+}
+
+// dirHash hashes every regular file's path and content under dir, in lexical order, so the code hash
+// changes exactly when the code does.
+func dirHash(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "__pycache__" {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(h, f)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash code in %s: %w", dir, err)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}

@@ -1,0 +1,315 @@
+package sebstest
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// ownerLabels returns our labels for a made-up owner, plus scope (confining a sweep to this test).
+func ownerLabels(pid int, start, host, scope string) map[string]string {
+	return map[string]string{
+		LabelManaged:    "true",
+		LabelOwnerPID:   strconv.Itoa(pid),
+		LabelOwnerStart: start,
+		LabelOwnerHost:  host,
+		testLabel:       scope,
+	}
+}
+
+// testNetwork creates a bridge network with labels and removes it in t.Cleanup.
+func testNetwork(t *testing.T, eng *engine, labels map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("sebstest-sweep-%d-%d", os.Getpid(), time.Now().UnixNano())
+	res, err := eng.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
+	if err != nil {
+		t.Fatalf("create network: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := eng.NetworkRemove(context.Background(), res.ID, client.NetworkRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+			t.Errorf("remove network %s: %v", name, err)
+		}
+	})
+	return res.ID
+}
+
+// labelledImage builds a one-file image FROM scratch with labels, tagged tag ("" for none: a dangling
+// image), and removes it in t.Cleanup. It returns the image ID.
+func labelledImage(t *testing.T, eng *engine, tag string, labels map[string]string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	// The file's content makes each image unique, so no two tests share one.
+	data := fmt.Appendf(nil, "%d %d %s\n", os.Getpid(), time.Now().UnixNano(), t.Name())
+	for name, content := range map[string][]byte{"Dockerfile": []byte("FROM scratch\nCOPY f /f\n"), "f": data} {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content))}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(content)
+	}
+	tw.Close()
+	opts := client.ImageBuildOptions{Remove: true, ForceRemove: true, Labels: labels}
+	if tag != "" {
+		opts.Tags = []string{tag}
+	}
+	res, err := eng.ImageBuild(context.Background(), &buf, opts)
+	if err != nil {
+		t.Fatalf("build labelled image: %v", err)
+	}
+	var out bytes.Buffer
+	out.ReadFrom(res.Body)
+	res.Body.Close()
+	// The last "aux" line carries the ID; simpler: find the image by its unique label value.
+	list, err := eng.ImageList(context.Background(), client.ImageListOptions{
+		Filters: client.Filters{}.Add("label", testLabel+"="+labels[testLabel], LabelOwnerPID+"="+labels[LabelOwnerPID]),
+	})
+	if err != nil {
+		t.Fatalf("list images: %v", err)
+	}
+	var id string
+	for _, im := range list.Items {
+		if tag == "" && (len(im.RepoTags) == 0 || im.RepoTags[0] == "<none>:<none>") || slices.Contains(im.RepoTags, tag) {
+			if maps.Equal(im.Labels, labels) || im.Labels[LabelKind] == labels[LabelKind] {
+				id = im.ID
+			}
+		}
+	}
+	if id == "" {
+		t.Fatalf("built image (tag %q) not found; build output:\n%s", tag, out.String())
+	}
+	t.Cleanup(func() {
+		_, err := eng.ImageRemove(context.Background(), id, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+		if err != nil && !cerrdefs.IsNotFound(err) {
+			t.Errorf("remove image %s: %v", id, err)
+		}
+	})
+	return id
+}
+
+func imageExists(t *testing.T, eng *engine, id string) bool {
+	t.Helper()
+	_, err := eng.ImageInspect(context.Background(), id)
+	if cerrdefs.IsNotFound(err) {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("inspect image %s: %v", id, err)
+	}
+	return true
+}
+
+func networkExists(t *testing.T, eng *engine, id string) bool {
+	t.Helper()
+	_, err := eng.NetworkInspect(context.Background(), id, client.NetworkInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("inspect network %s: %v", id, err)
+	}
+	return true
+}
+
+// ids returns the IDs in a report section.
+func ids(list []SweptResource) []string {
+	var out []string
+	for _, r := range list {
+		out = append(out, r.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sorted(s ...string) []string { slices.Sort(s); return s }
+
+func TestSweep(t *testing.T) {
+	eng := testEngine(t)
+	img := testImage(t, eng)
+	ctx := context.Background()
+	scope := fmt.Sprintf("sweep-%d-%d", os.Getpid(), time.Now().UnixNano())
+	host := Labels()[LabelOwnerHost]
+	me := Labels()[LabelOwnerStart]
+	bootPart := me[:strings.LastIndexByte(me, ':')+1] // "linux:<boot id>:" on Linux
+	dead := deadPID(t)
+	parent := os.Getppid()
+	parentStart := startIdentity(strconv.Itoa(parent), time.Time{})
+
+	self := Labels()
+	self[testLabel] = scope
+	deadOwner := ownerLabels(dead, bootPart+"1", host, scope)
+	reused := ownerLabels(parent, bootPart+"1", host, scope) // parent's PID, another start: reused
+	liveOther := ownerLabels(parent, parentStart, host, scope)
+	foreign := ownerLabels(dead, bootPart+"1", "elsewhere.invalid", scope)
+	noPID := ownerLabels(0, "", host, scope)
+
+	cDead := startTestContainer(t, eng, img, deadOwner).id
+	cReused := startTestContainer(t, eng, img, reused).id
+	cSelf := startTestContainer(t, eng, img, self).id
+	cLiveOther := startTestContainer(t, eng, img, liveOther).id
+	cForeign := startTestContainer(t, eng, img, foreign).id
+	cNoPID := startTestContainer(t, eng, img, noPID).id
+	cPlain := startTestContainer(t, eng, img, map[string]string{testLabel: scope}).id
+
+	nDead := testNetwork(t, eng, deadOwner)
+	nSelf := testNetwork(t, eng, self)
+
+	iDeadDangling := labelledImage(t, eng, "", deadOwner)
+	keep := maps.Clone(deadOwner)
+	keep[LabelKind] = KindImage
+	keepTag := "sebstest-sweep-kept:" + scope
+	iDeadKept := labelledImage(t, eng, keepTag, keep)
+	iSelfDangling := labelledImage(t, eng, "", self)
+
+	// What Sweep selects among this test's resources, exactly.
+	rep, err := sweep(ctx, eng.Client, sweepPolicy{SweepOptions: SweepOptions{DryRun: true, Scope: scope}})
+	if err != nil {
+		t.Fatalf("dry-run sweep: %v", err)
+	}
+	t.Logf("dry run:\n%s", rep)
+	if got, want := ids(rep.Containers), sorted(cDead, cReused); !slices.Equal(got, want) {
+		t.Errorf("containers selected: got %v, want %v (dead owner, reused PID)", got, want)
+	}
+	if got, want := ids(rep.Networks), sorted(nDead); !slices.Equal(got, want) {
+		t.Errorf("networks selected: got %v, want %v", got, want)
+	}
+	if got, want := ids(rep.Images), sorted(iDeadDangling); !slices.Equal(got, want) {
+		t.Errorf("images selected: got %v, want %v (the dead owner's untagged image)", got, want)
+	}
+	for _, id := range []string{cDead, cReused} {
+		if !containerExists(t, eng, id) {
+			t.Errorf("dry run removed container %s", id[:12])
+		}
+	}
+
+	// The unscoped Sweep leaves a test scope's resources alone, even those of dead owners.
+	if _, err := Sweep(ctx); err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	for _, id := range []string{cDead, cReused} {
+		if !containerExists(t, eng, id) {
+			t.Errorf("the unscoped Sweep removed container %s of another test's scope", id[:12])
+		}
+	}
+
+	// The exported SweepScope: ours go, the rest stays.
+	rep, err = SweepScope(ctx, scope)
+	if err != nil {
+		t.Fatalf("SweepScope: %v", err)
+	}
+	t.Logf("Sweep:\n%s", rep)
+	for name, id := range map[string]string{"dead owner": cDead, "reused pid": cReused} {
+		if containerExists(t, eng, id) {
+			t.Errorf("container of %s %s survived Sweep", name, id[:12])
+		}
+	}
+	for name, id := range map[string]string{"this process": cSelf, "live parent": cLiveOther, "foreign host": cForeign, "no pid": cNoPID, "unlabelled": cPlain} {
+		if !containerExists(t, eng, id) {
+			t.Errorf("container of %s %s removed by Sweep", name, id[:12])
+		}
+	}
+	if networkExists(t, eng, nDead) || !networkExists(t, eng, nSelf) {
+		t.Errorf("networks after Sweep: dead owner's exists %v (want false), ours exists %v (want true)",
+			networkExists(t, eng, nDead), networkExists(t, eng, nSelf))
+	}
+	if imageExists(t, eng, iDeadDangling) {
+		t.Errorf("dead owner's untagged image survived Sweep")
+	}
+	if !imageExists(t, eng, iDeadKept) || !imageExists(t, eng, iSelfDangling) {
+		t.Errorf("Sweep removed a kept function image (%v) or our own untagged image (%v)",
+			!imageExists(t, eng, iDeadKept), !imageExists(t, eng, iSelfDangling))
+	}
+	for _, r := range slices.Concat(rep.Containers, rep.Networks, rep.Images) {
+		if slices.Contains([]string{cSelf, cLiveOther, cForeign, cNoPID, cPlain, nSelf, iDeadKept, iSelfDangling}, r.ID) {
+			t.Errorf("Sweep reported a resource it must keep: %+v", r)
+		}
+	}
+
+	// SweepAll: other hosts and ownerless labels too; live owners only when forced; kept images on request.
+	rep, err = sweep(ctx, eng.Client, sweepPolicy{all: true, SweepOptions: SweepOptions{Scope: scope}})
+	if err != nil {
+		t.Fatalf("SweepAll policy: %v", err)
+	}
+	t.Logf("SweepAll:\n%s", rep)
+	if got, want := ids(rep.Containers), sorted(cForeign, cNoPID); !slices.Equal(got, want) {
+		t.Errorf("SweepAll removed containers %v, want %v (foreign host, no pid)", got, want)
+	}
+	if len(rep.Images) != 0 || !imageExists(t, eng, iDeadKept) {
+		t.Errorf("SweepAll without Images removed images %v", rep.Images)
+	}
+	rep, err = sweep(ctx, eng.Client, sweepPolicy{all: true, SweepOptions: SweepOptions{Images: true, Scope: scope}})
+	if err != nil {
+		t.Fatalf("SweepAll policy with images: %v", err)
+	}
+	if got, want := ids(rep.Images), sorted(iDeadKept); !slices.Equal(got, want) || imageExists(t, eng, iDeadKept) {
+		t.Errorf("SweepAll{Images} removed images %v, want %v", got, want)
+	}
+	if len(rep.Containers) != 0 {
+		t.Errorf("SweepAll removed live owners' containers without Force: %v", rep.Containers)
+	}
+	rep, err = sweep(ctx, eng.Client, sweepPolicy{all: true, SweepOptions: SweepOptions{Force: true, Scope: scope}})
+	if err != nil {
+		t.Fatalf("SweepAll policy with force: %v", err)
+	}
+	if got, want := ids(rep.Containers), sorted(cSelf, cLiveOther); !slices.Equal(got, want) {
+		t.Errorf("SweepAll{Force} removed containers %v, want %v (the live owners')", got, want)
+	}
+	if got, want := ids(rep.Images), sorted(iSelfDangling); !slices.Equal(got, want) {
+		t.Errorf("SweepAll{Force} removed images %v, want %v", got, want)
+	}
+	if !containerExists(t, eng, cPlain) {
+		t.Errorf("a forced SweepAll removed an unlabelled container")
+	}
+}
+
+func TestOwnerOf(t *testing.T) {
+	self := Labels()
+	host, start := self[LabelOwnerHost], self[LabelOwnerStart]
+	if st, why := ownerOf(self, host, start); st != ownerAlive {
+		t.Errorf("ownerOf(this process) = %v (%s), want alive", st, why)
+	}
+	if st, why := ownerOf(ownerLabels(os.Getpid(), "linux:other:1", host, ""), host, start); st != ownerGone {
+		t.Errorf("ownerOf(our pid, other start) = %v (%s), want gone", st, why)
+	}
+	dead := deadPID(t)
+	if st, why := ownerOf(ownerLabels(dead, start, host, ""), host, start); st != ownerGone {
+		t.Errorf("ownerOf(dead pid) = %v (%s), want gone", st, why)
+	}
+	if st, why := ownerOf(ownerLabels(dead, "time:1", host, ""), host, start); st != ownerGone {
+		t.Errorf("ownerOf(dead pid, fallback start) = %v (%s), want gone", st, why)
+	}
+	if st, why := ownerOf(ownerLabels(os.Getppid(), "time:1", host, ""), host, start); st != ownerAlive {
+		t.Errorf("ownerOf(live pid, unverifiable start) = %v (%s), want alive", st, why)
+	}
+	if st, _ := ownerOf(ownerLabels(dead, start, "elsewhere", ""), host, start); st != ownerUnknown {
+		t.Errorf("ownerOf(other host) = %v, want unknown", st)
+	}
+	if st, _ := ownerOf(map[string]string{LabelOwnerHost: host, LabelOwnerPID: "x"}, host, start); st != ownerUnknown {
+		t.Errorf("ownerOf(bad pid) = %v, want unknown", st)
+	}
+}
+
+func TestSweepReportString(t *testing.T) {
+	if got := (SweepReport{}).String(); got != "nothing to remove" {
+		t.Errorf("empty report = %q", got)
+	}
+	r := SweepReport{
+		Containers: []SweptResource{{ID: strings.Repeat("a", 64), Name: "fn", Reason: "owner pid 1 exited"}},
+		Images:     []SweptResource{{ID: "sha256:" + strings.Repeat("b", 64), Reason: "owner pid 1 exited"}},
+	}
+	want := "container aaaaaaaaaaaa fn: owner pid 1 exited\nimage bbbbbbbbbbbb <none>: owner pid 1 exited\n"
+	if got := r.String(); got != want || r.Len() != 2 {
+		t.Errorf("String() = %q, Len() = %d, want %q, 2", got, r.Len(), want)
+	}
+}
