@@ -1,0 +1,28 @@
+// Package benchmarks holds the go test -bench suites over the built-in fixture functions (package
+// fixtures): sleep, dynamic-html, graph-pagerank, graph-mst and graph-bfs, in the modes of upstream SeBS's
+// perf-cost experiment (warm, sequential, cold, burst) and upstream's input sizes.
+//
+// Run them with make bench, or:
+//
+//	go test -run '^$' -bench . -benchmem ./benchmarks/
+//
+// Sub-benchmarks are named lang=<language>/mode=<mode>/size=<size>, with a last level conc=<n> in the
+// warm and burst modes, so benchstat can project on any of them (-col /mode). Each line reports the
+// metrics of sebstest.Bench: client-ns/op, http-startup-ns/op, first-byte-ns/op, server-ns/op,
+// p50/p95/p99-client-ns, cold/op, cold-excluded (warm), coldstart-ns/op (cold, burst) and peak-mem-B
+// (with memory sampling).
+//
+// Flags (after the package on the go test command line):
+//
+//	-sebs.sizes=test,small          input sizes (test, small, large); large takes minutes
+//	-sebs.modes=warm,sequential,cold,burst
+//	-sebs.concurrency=2             concurrent calls in warm mode, functions per burst
+//	-sebs.memory=10ms               sample container memory at this interval (0: off)
+//	-sebs.python                    also run the Python fixtures (or env SEBS_BENCH_PYTHON=1); the
+//	                                first run builds the Python image, one to three minutes
+//
+// With SEBS_RESULTS_DIR=<dir> (make bench RESULTS=<dir>) every call goes to <dir>/samples.jsonl as it
+// completes, and experiments.json and perf-cost/result.csv are written when the run ends (see DESIGN.md).
+//
+// The package has no non-test code.
+package benchmarks

@@ -1,0 +1,49 @@
+package benchmarks
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+func TestNewConfig(t *testing.T) {
+	c, err := newConfig(" test, large ", "cold,WARM", 3, time.Millisecond, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.sizes, []fixtures.Size{fixtures.SizeTest, fixtures.SizeLarge}) ||
+		!slices.Equal(c.modes, []sebstest.Mode{sebstest.ModeCold, sebstest.ModeWarm}) ||
+		c.concurrency != 3 || !slices.Equal(c.languages, []string{"go", "python"}) {
+		t.Errorf("newConfig = %+v", c)
+	}
+	for _, tc := range []struct {
+		sizes, modes string
+		conc         int
+		mem          time.Duration
+		want         string
+	}{
+		{"huge", "warm", 1, 0, "unknown size"},
+		{"test", "tepid", 1, 0, "unknown benchmark mode"},
+		{"", "warm", 1, 0, "at least one size"},
+		{"test", "warm", 0, 0, "at least 1"},
+		{"test", "warm", 1, -time.Second, "negative"},
+	} {
+		if _, err := newConfig(tc.sizes, tc.modes, tc.conc, tc.mem, false); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("newConfig(%q, %q, %d, %v) error %v, want %q", tc.sizes, tc.modes, tc.conc, tc.mem, err, tc.want)
+		}
+	}
+}
+
+func TestDefaultConfigIsValid(t *testing.T) {
+	c, err := parseConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.sizes) == 0 || len(c.modes) == 0 {
+		t.Errorf("default config %+v selects nothing", c)
+	}
+}

@@ -1,0 +1,35 @@
+package benchmarks
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/gosebs/sebs/internal/testmain"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+// recorder receives every call when SEBS_RESULTS_DIR names a folder; nil otherwise. TestMain sets it once,
+// before any benchmark runs, and closes it after the last.
+var recorder *sebstest.Recorder
+
+// TestMain removes what killed earlier runs left behind, opens the results recorder, runs the benchmarks,
+// writes the result files, and fails the run when a goroutine or a container is left behind.
+func TestMain(m *testing.M) {
+	rec, err := sebstest.RecorderFromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	recorder = rec
+	testmain.Run(m, func(code int) int {
+		if err := rec.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return max(code, 1)
+		}
+		if rec != nil {
+			fmt.Fprintf(os.Stderr, "benchmarks: results written to %s\n", rec.Dir())
+		}
+		return code
+	})
+}

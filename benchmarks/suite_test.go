@@ -1,0 +1,104 @@
+package benchmarks
+
+import (
+	"encoding/json"
+	"io"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+// runSuite benchmarks one fixture in every language, mode and size the flags select:
+// lang=<l>/mode=<m>/size=<s>[/conc=<n>]. The warm and sequential modes share one container per language
+// (started on first use); the cold and burst modes start their own.
+func runSuite(b *testing.B, name string) {
+	cfg, err := parseConfig()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bm, err := fixtures.Lookup(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lang := range cfg.languages {
+		if !slices.Contains(bm.Languages, lang) {
+			continue
+		}
+		b.Run("lang="+lang, func(b *testing.B) {
+			sebstest.RequireDocker(b)
+			var shared *sebstest.Function // warm and sequential modes share it
+			if slices.Contains(cfg.modes, sebstest.ModeWarm) || slices.Contains(cfg.modes, sebstest.ModeSequential) {
+				shared = startFunction(b, bm, lang, cfg)
+			}
+			for _, mode := range cfg.modes {
+				b.Run("mode="+string(mode), func(b *testing.B) {
+					for _, size := range cfg.sizes {
+						b.Run("size="+string(size), func(b *testing.B) {
+							runOne(b, bm, lang, mode, size, cfg, shared)
+						})
+					}
+				})
+			}
+		})
+	}
+}
+
+// runOne runs one sub-benchmark.
+func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode sebstest.Mode, size fixtures.Size, cfg config,
+	shared *sebstest.Function) {
+	input := bm.Input(size)
+	spec := sebstest.BenchSpec{
+		Mode:      mode,
+		Payload:   input,
+		Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
+		Benchmark: bm.Name,
+		Language:  lang,
+		Size:      string(size),
+		Recorder:  recorder,
+	}
+	switch mode {
+	case sebstest.ModeWarm:
+		spec.Concurrency = cfg.concurrency
+		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
+			sebstest.Bench(b, []*sebstest.Function{shared}, spec)
+		})
+	case sebstest.ModeSequential:
+		sebstest.Bench(b, []*sebstest.Function{shared}, spec)
+	case sebstest.ModeCold:
+		sebstest.Bench(b, []*sebstest.Function{startFunction(b, bm, lang, cfg)}, spec)
+	case sebstest.ModeBurst:
+		fns := make([]*sebstest.Function, cfg.concurrency)
+		for i := range fns {
+			fns[i] = startFunction(b, bm, lang, cfg)
+		}
+		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
+			sebstest.Bench(b, fns, spec)
+		})
+	}
+}
+
+// startFunction starts the fixture for the benchmark b, with the fixture's configured memory and
+// timeout, stopped when b ends.
+func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config) *sebstest.Function {
+	b.Helper()
+	language, err := sebs.ParseLanguage(lang)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := []sebstest.Option{
+		sebstest.WithProgress(io.Discard),
+		sebstest.WithBenchmark(bm.Name),
+		sebstest.WithConfig(sebs.FunctionConfig{
+			Timeout: bm.Timeout, Memory: bm.Memory,
+			Runtime: sebs.Runtime{Language: language}, Architecture: sebs.ArchX64,
+		}),
+	}
+	if cfg.memory > 0 {
+		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
+	}
+	return sebstest.New(b, sebstest.Fixture(bm.Name, language), opts...)
+}

@@ -1,0 +1,67 @@
+package gate
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// run renders a benchmark run with n results per benchmark, each metric scaled by the given factor.
+func run(n int, client, alloc float64) string {
+	var b strings.Builder
+	b.WriteString("goos: linux\ngoarch: amd64\npkg: example\n")
+	for i := range n {
+		jitter := 1 + 0.01*float64(i%3)
+		fmt.Fprintf(&b, "BenchmarkInvoke/mode=warm-2 \t 100\t %.0f ns/op\t %.0f client-ns/op\t %.0f allocs/op\n",
+			1000*client*jitter, 900*client*jitter, alloc)
+		fmt.Fprintf(&b, "BenchmarkOther-2 \t 100\t %.0f ns/op\n", 500*jitter)
+	}
+	return b.String()
+}
+
+func TestCompare(t *testing.T) {
+	cfg := Config{Units: DefaultUnits, Threshold: 0.10, Alpha: 0.05}
+	cases := []struct {
+		name          string
+		head          string
+		wantRegressed []string // "benchmark unit", in the verdicts' order (by benchmark, then unit)
+	}{
+		{"same", run(10, 1, 50), nil},
+		{"5% slower is within the threshold", run(10, 1.05, 50), nil},
+		{"30% slower regresses", run(10, 1.3, 50), []string{"Invoke/mode=warm client-sec/op", "Invoke/mode=warm sec/op"}},
+		{"faster is fine", run(10, 0.5, 50), nil},
+		{"more allocations regress", run(10, 1, 80), []string{"Invoke/mode=warm allocs/op"}},
+		{"too few samples are never significant", run(2, 2, 50), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := run(10, 1, 50)
+			if strings.HasPrefix(c.name, "too few") {
+				base = run(2, 1, 50)
+			}
+			vs, err := Compare(strings.NewReader(base), strings.NewReader(c.head), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vs) != 4 {
+				t.Fatalf("got %d verdicts, want 4 (3 metrics of Invoke, sec/op of Other): %v", len(vs), vs)
+			}
+			var got []string
+			for _, v := range vs {
+				if v.Regressed {
+					got = append(got, v.Benchmark+" "+v.Unit)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(c.wantRegressed, ",") {
+				t.Errorf("regressed = %v, want %v", got, c.wantRegressed)
+			}
+		})
+	}
+}
+
+func TestCompareRejectsBadConfig(t *testing.T) {
+	_, err := Compare(strings.NewReader(""), strings.NewReader(""), Config{Threshold: 0.1, Alpha: 0})
+	if err == nil {
+		t.Fatal("alpha 0 was accepted")
+	}
+}
