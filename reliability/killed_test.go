@@ -1,0 +1,184 @@
+package reliability
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+// victimTimeout is the -test.timeout the timeout victim runs with; its panic kills it before t.Cleanup.
+const victimTimeout = 5 * time.Second
+
+// killCase is one way a test run dies.
+type killCase struct {
+	name  string
+	flags []string                         // extra flags for the victim
+	kill  func(t *testing.T, v *victimRun) // what ends it (nil: it ends by itself)
+	ended func(st *os.ProcessState, output string) bool
+}
+
+var killCases = []killCase{
+	{
+		name: "sigint",
+		kill: func(t *testing.T, v *victimRun) { signal(t, v, syscall.SIGINT) },
+		ended: func(st *os.ProcessState, _ string) bool {
+			ws, ok := st.Sys().(syscall.WaitStatus)
+			return ok && ws.Signaled() && ws.Signal() == syscall.SIGINT
+		},
+	},
+	{
+		name: "sigkill",
+		kill: func(t *testing.T, v *victimRun) { signal(t, v, syscall.SIGKILL) },
+		ended: func(st *os.ProcessState, _ string) bool {
+			ws, ok := st.Sys().(syscall.WaitStatus)
+			return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+		},
+	},
+	{
+		name:  "test-timeout",
+		flags: []string{"-test.timeout=" + victimTimeout.String()},
+		ended: func(st *os.ProcessState, output string) bool {
+			return st.ExitCode() == 2 && strings.Contains(output, "panic: test timed out after "+victimTimeout.String())
+		},
+	},
+}
+
+func signal(t *testing.T, v *victimRun, sig syscall.Signal) {
+	t.Helper()
+	if err := v.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("send %v to the victim: %v", sig, err)
+	}
+}
+
+// TestKilledRunsAreSwept kills a test process that owns two function containers, by SIGINT, by SIGKILL
+// and by a -test.timeout panic. None of these runs t.Cleanup, so the containers must still exist
+// afterwards (the scenario is real); then the sweep the next run's TestMain does (sebstest.Sweep, here
+// confined to the victim's test scope with sebstest.SweepScope, so parallel packages stay out of it) must
+// remove them, leave no network or dangling image of a dead owner, and leave alone the containers of
+// live processes: this test's own function, and the victim's while it still runs.
+func TestKilledRunsAreSwept(t *testing.T) {
+	cli := testDocker(t)
+	own := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo)) // also builds the image the victims use
+	bin := buildVictim(t)
+	for _, kc := range killCases {
+		t.Run(kc.name, func(t *testing.T) {
+			key, value := caseLabel(t)
+			signalled := kc.kill != nil
+			v := startVictim(t, bin, key+"="+value, signalled, kc.flags...)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+
+			if signalled {
+				// While the victim lives, a sweep leaves its containers alone.
+				sweep(ctx, t, value)
+				requireExist(ctx, t, cli, "the live victim's", v.containers...)
+				kc.kill(t, v)
+			}
+			st := v.wait(t, time.Minute)
+			if !kc.ended(st, v.output.String()) {
+				t.Fatalf("the victim ended with %v, not as this case intends; its output:\n%s", st, v.output)
+			}
+			// The scenario is real: the dead victim's containers are still there. The timeout may strike
+			// while the second container starts; any container it created counts.
+			left, err := containersWithLabels(ctx, cli, key+"="+value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(left) == 0 || len(left) < len(v.containers) {
+				t.Fatalf("the killed victim left %d container(s) (%v), want its %d; its output:\n%s",
+					len(left), left, max(len(v.containers), 1), v.output)
+			}
+			requireExist(ctx, t, cli, "the killed victim's", v.containers...)
+
+			rep := sweep(ctx, t, value)
+			requireGone(t, cli, left...)
+			for _, id := range left {
+				if !reported(rep.Containers, id) {
+					t.Errorf("the sweep report does not list container %.12s:\n%s", id, rep)
+				}
+			}
+			requireExist(ctx, t, cli, "this live test's", own.ContainerID())
+			if left, err := deadLeftovers(ctx, cli, value); err != nil {
+				t.Error(err)
+			} else if len(left) > 0 {
+				t.Errorf("after the sweep, resources of dead owners remain: %v", left)
+			}
+		})
+	}
+	if _, err := own.Invoke(context.Background(), map[string]any{"sleep": 0}); err != nil {
+		t.Errorf("this test's own function stopped answering after the sweeps: %v", err)
+	}
+}
+
+// TestCleanCommandRemovesDeadLeftovers: `make clean`'s command, go run ./sebstest/cmd/sebs-clean,
+// removes what a SIGKILLed test run left, and not this live test's function.
+func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
+	cli := testDocker(t)
+	if _, err := os.Stat(filepath.Join("..", "sebstest", "cmd", "sebs-clean")); err != nil {
+		t.Skipf("sebstest/cmd/sebs-clean is not there yet: %v", err)
+	}
+	own := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo))
+	bin := buildVictim(t)
+	key, value := caseLabel(t)
+	v := startVictim(t, bin, key+"="+value, true)
+	signal(t, v, syscall.SIGKILL)
+	v.wait(t, time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	requireExist(ctx, t, cli, "the killed victim's", v.containers...)
+
+	cmd := exec.CommandContext(ctx, "go", "run", "./sebstest/cmd/sebs-clean", "-scope", value)
+	cmd.Dir = ".."
+	out, err := cmd.CombinedOutput()
+	t.Logf("sebs-clean:\n%s", out)
+	if err != nil {
+		t.Fatalf("sebs-clean: %v", err)
+	}
+	requireGone(t, cli, v.containers...)
+	requireExist(ctx, t, cli, "this live test's", own.ContainerID())
+}
+
+// sweep runs the next run's sweep on one test scope (sebstest.SweepScope: sebstest.Sweep's rules, confined
+// to the victim's resources) and fails the test on an error.
+func sweep(ctx context.Context, t *testing.T, scope string) sebstest.SweepReport {
+	t.Helper()
+	rep, err := sebstest.SweepScope(ctx, scope)
+	if err != nil {
+		t.Fatalf("sweep: %v\n%s", err, rep)
+	}
+	return rep
+}
+
+// requireExist fails the test if any of the containers is gone.
+func requireExist(ctx context.Context, t *testing.T, cli *testcontainers.DockerClient, whose string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		ok, err := containerExists(ctx, cli, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			t.Fatalf("%s container %.12s is gone", whose, id)
+		}
+	}
+}
+
+// reported reports whether a sweep report lists the container.
+func reported(rs []sebstest.SweptResource, id string) bool {
+	for _, r := range rs {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
