@@ -1,0 +1,125 @@
+# Everything runs with the engine addressed through loopback: on machines that are themselves containers,
+# testcontainers-go would otherwise guess the bridge gateway. Ryuk cannot be pulled where no registry is
+# reachable; our own labels and sweep clean up instead (README, "Nothing left behind").
+export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
+export TESTCONTAINERS_RYUK_DISABLED ?= true
+
+GO           ?= go
+PKGS         ?= ./...
+# Bounded defaults for 2-core CI machines; raise them for longer runs.
+# FUZZTIME is a count (Nx) by default: scripts/fuzz.sh says why; a duration such as 5m works too.
+FUZZTIME     ?= 20000x
+BENCHTIME    ?= 1s
+COUNT        ?= 1
+TEST_TIMEOUT ?= 20m
+# make bench RESULTS=out/run1 writes experiments.json, perf-cost/result.csv and samples.jsonl there.
+RESULTS      ?=
+ifneq ($(RESULTS),)
+export SEBS_RESULTS_DIR := $(abspath $(RESULTS))
+endif
+# The suite: sizes, modes, concurrency, Python. Warm and sequential iterations take milliseconds and run for
+# BENCHTIME; cold and burst iterations take a second or more and run COLD_BENCHTIME times.
+SUITE        ?= ^Benchmark(Sleep|DynamicHTML|Graph)
+SIZES        ?= test,small
+MODES        ?= warm,sequential
+COLD_MODES   ?= cold,burst
+COLD_BENCHTIME ?= 3x
+CONCURRENCY  ?= 2
+PYTHON       ?= true
+SUITE_FLAGS   = -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY) -sebs.python=$(PYTHON)
+# The performance gate: make gate BASE=origin/main
+BASE         ?= HEAD
+GATE_PKG     ?= ./benchmarks
+GATE_BENCH   ?= .
+GATE_COUNT   ?= 10
+GATE_BENCHTIME ?= 1s
+GATE_THRESHOLD ?= 0.10
+
+.PHONY: all test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
+
+all: test
+
+## test: what CI runs: vet, the Python image (built once per machine, with its progress shown), every test
+## (unit and Docker integration), then each fuzz target for FUZZTIME.
+test: vet python-image
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+## unit: the tests that need no Docker engine (short mode).
+unit:
+	$(GO) test -short -count=1 ./ ./serve/ ./fixtures/... ./internal/... ./plot/...
+
+vet:
+	$(GO) vet $(PKGS)
+
+## bench: the benchmark suite over the built-in fixture functions (go test -bench, benchstat-ready).
+bench: $(if $(filter true,$(PYTHON)),python-image)
+	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(MODES)
+	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(COLD_MODES)
+
+## bench-overhead: the harness against plain net/http on one warm container, six interleaved rounds.
+bench-overhead:
+	mkdir -p bin out
+	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
+	cd benchmarks && for i in 1 2 3 4 5 6; do ../bin/benchmarks.test -test.run '^$$' -test.bench HarnessOverhead; done > ../out/overhead.txt
+	$(GO) tool benchstat -col /impl -ignore /round out/overhead.txt
+
+## bench-harness: sebstest's cold start against a plain Docker API start (create, start, 1 ms poll, first
+## result) on the same image, and a warm invocation against plain net/http on the same container. Six
+## rounds; odd rounds run the list forwards, even rounds backwards, so neither side always follows the
+## Docker churn of the cold starts.
+HARNESS_BENCHES = ColdStart/impl=sebstest ColdStart/impl=docker-api \
+	WarmInvoke/mode=fresh/impl=sebs WarmInvoke/mode=fresh/impl=net-http \
+	WarmInvoke/mode=keepalive/impl=sebs WarmInvoke/mode=keepalive/impl=net-http
+bench-harness:
+	mkdir -p bin out
+	$(GO) test -c -o bin/sebstest.test ./sebstest/
+	cd sebstest && for i in 1 2 3 4 5 6; do \
+		list="$(HARNESS_BENCHES)"; [ $$((i % 2)) -eq 0 ] && list=$$(printf '%s\n' $$list | tac); \
+		for b in $$list; do \
+			case $$b in ColdStart*) bt=5x;; *) bt=1s;; esac; \
+			../bin/sebstest.test -test.run '^$$' -test.bench "^Benchmark$$b$$" -test.benchtime $$bt -test.benchmem; \
+		done; done > ../out/harness.txt
+	$(GO) tool benchstat -filter '.name:ColdStart' -col /impl out/harness.txt
+	$(GO) tool benchstat -filter '.name:WarmInvoke' -col /impl out/harness.txt
+
+## bench-model: the HTTP trigger against plain net/http on an httptest server (no Docker), interleaved in
+## six rounds so drift on a shared machine hits both alike.
+bench-model:
+	mkdir -p bin out
+	$(GO) test -c -o bin/sebs.test .
+	for i in 1 2 3 4 5 6; do for b in HTTPTrigger NetHTTP; do \
+		./bin/sebs.test -test.run '^$$' -test.bench "^Benchmark$$b$$" -test.benchmem; done; done > out/model.txt
+	$(GO) tool benchstat -col .name out/model.txt
+
+## fuzz: each fuzz target of each package for FUZZTIME; crashers land in that package's testdata/fuzz.
+fuzz:
+	GO=$(GO) ./scripts/fuzz.sh $(FUZZTIME)
+
+## load: the long load test (200,000 calls a mode, 20 s of wrk), with its figures in out/load.json.
+load:
+	mkdir -p out
+	SEBS_LOAD_CALLS=$${SEBS_LOAD_CALLS:-200000} SEBS_WRK_SECONDS=$${SEBS_WRK_SECONDS:-20} SEBS_LOAD_REPORT=$(abspath out/load.json) \
+		$(GO) test -count=1 -timeout 30m -run '^TestLoad$$' -v ./reliability/
+
+## gate: benchmark BASE and the working tree interleaved, fail on a significant slowdown above GATE_THRESHOLD.
+gate:
+	scripts/bench-gate.sh $(BASE) $(GATE_PKG) '$(GATE_BENCH)' $(GATE_COUNT) $(GATE_BENCHTIME) $(GATE_THRESHOLD)
+
+## plot: an SVG report from a results folder: make plot RESULTS=out/run1
+plot:
+	@test -n "$(RESULTS)" || { echo "make plot needs RESULTS=<folder with samples.jsonl>"; exit 2; }
+	$(GO) run ./cmd/sebs-plot $(RESULTS)
+
+## python-image: build the Python base image from Debian packages (once per machine, about a minute).
+python-image:
+	bash fixtures/python/image/build.sh
+
+## clean: remove build output, and containers, networks and build leftovers of ours whose owner is gone.
+clean:
+	rm -rf bin out
+	$(GO) run ./sebstest/cmd/sebs-clean
+
+## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
+clean-images: clean
+	$(GO) run ./sebstest/cmd/sebs-clean -images
