@@ -115,10 +115,12 @@ plot:
 python-image:
 	bash fixtures/python/image/build.sh
 
-## clean: remove build output, and containers, networks and build leftovers of ours whose owner is gone.
+## clean: remove build output, and containers, networks and build leftovers of ours whose owner is gone
+## (also the work directories of Python image builds that were killed).
 clean:
 	rm -rf bin out
 	$(GO) run ./sebstest/cmd/sebs-clean
+	bash fixtures/python/image/build.sh --clean
 
 ## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
 clean-images: clean
