@@ -68,10 +68,17 @@ func (s *syncBuffer) String() string {
 // test ends, if it still runs.
 func startVictim(t *testing.T, bin, label string, waitReady bool, flags ...string) *victimRun {
 	t.Helper()
+	return startVictimEnv(t, bin, label, waitReady, nil, flags...)
+}
+
+// startVictimEnv is startVictim with extra environment variables ("KEY=value") for the victim.
+func startVictimEnv(t *testing.T, bin, label string, waitReady bool, env []string, flags ...string) *victimRun {
+	t.Helper()
 	args := append([]string{"-test.run=^TestVictim$", "-test.count=1"}, flags...)
 	cmd := exec.Command(bin, args...)
 	_, scope, _ := strings.Cut(label, "=")
 	cmd.Env = append(os.Environ(), "SEBS_VICTIM=1", "SEBS_VICTIM_LABEL="+label, sebstest.EnvTestScope+"="+scope)
+	cmd.Env = append(cmd.Env, env...)
 	v := &victimRun{cmd: cmd, output: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = v.output
 	stdin, err := cmd.StdinPipe()

@@ -44,10 +44,13 @@ func Attach(ctx context.Context, data []byte, opts ...Option) (*Function, error)
 	s.name, s.benchmark, s.config, s.configSet = lf.Name, lf.Benchmark, lf.Config, true
 	f := &Function{s: s, ep: resolveEndpoint(cli.DaemonHost())}
 	// What a cold start's replacement container needs, read back from the running one: its image, command,
-	// environment and code mount.
+	// environment, added capabilities and code mount.
 	cfg := res.Container.Config
 	f.spec = imageSpec{ref: cfg.Image, name: lf.Name, hash: lf.Hash, cmd: cfg.Cmd,
 		readOnly: res.Container.HostConfig != nil && res.Container.HostConfig.ReadonlyRootfs}
+	if hc := res.Container.HostConfig; hc != nil {
+		f.spec.capAdd = hc.CapAdd
+	}
 	for _, m := range res.Container.Mounts {
 		if m.Destination == "/function" {
 			f.spec.codeDir = m.Source

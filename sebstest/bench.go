@@ -23,7 +23,8 @@ const (
 	// call does not report is_cold. The timed iteration is the cold start plus the call.
 	ModeCold Mode = "cold"
 	// ModeBurst cold-starts N functions at once (one per concurrent call) before every iteration, then
-	// invokes all N at once. The timed iteration is the cold starts plus the calls.
+	// invokes all N at once, failing the benchmark when a call does not report is_cold. The timed
+	// iteration is the cold starts plus the calls.
 	ModeBurst Mode = "burst"
 	// ModeSequential makes one discarded warm-up call before the loop, then one call per iteration.
 	ModeSequential Mode = "sequential"

@@ -85,7 +85,7 @@ func (bn *bencher) runCold() {
 }
 
 // runBurst cold-starts every function at once, waits until all are ready, then releases all calls at
-// once.
+// once; each call must report is_cold, as in the cold mode.
 func (bn *bencher) runBurst() {
 	batch := make([]outcome, len(bn.fns))
 	starts := make([]Startup, len(bn.fns))
@@ -107,6 +107,9 @@ func (bn *bencher) runBurst() {
 				}
 				called := time.Now()
 				res, err := fn.Invoke(bn.ctx, bn.body)
+				if err == nil && !res.Stats.ColdStart {
+					err = fmt.Errorf("sebstest: invocation %s after a cold start of %s reported is_cold false", res.RequestID, fn.Name)
+				}
 				batch[i].res, batch[i].err = res, err
 				if res != nil {
 					// Wall clock from the start of the cold start, including the wait for the others.

@@ -64,3 +64,22 @@ func ExampleFunction_ColdInvoke() {
 	}
 	fmt.Println("cold:", res.Stats.ColdStart, "create:", st.Create, "start:", st.Start, "ready:", st.Ready, "first byte:", st.FirstByte)
 }
+
+// UpstreamImage runs a SeBS benchmark's code package (the directory upstream SeBS builds for a function:
+// function/function.py, templates, .python_packages) on an upstream SeBS local image you have already built
+// from upstream's dockerfiles/local, as upstream's local platform starts it.
+func ExampleUpstreamImage() {
+	ctx := context.Background()
+	src := sebstest.UpstreamImage("spcleth/serverless-benchmarks:run.local.python.3.11", "/path/to/code-package")
+	fn, err := sebstest.Start(ctx, src, sebstest.WithConfig(sebs.FunctionConfig{Timeout: 10, Memory: 256}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fn.Stop(ctx)
+
+	res, err := fn.Invoke(ctx, map[string]any{"username": "testname", "random_len": 10})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("client:", res.Times.ClientDuration())
+}

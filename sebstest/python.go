@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 
 	"github.com/gosebs/sebs"
 )
@@ -47,9 +49,24 @@ func (p pythonSource) resolve(ctx context.Context, s *settings) (imageSpec, erro
 const pythonVersion = "3.11"
 
 // UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11 or
-// one built from upstream's dockerfiles), with upstream's command and the code package in codeDir mounted
-// read-only at /function, as upstream's local platform does. The image must already be on the engine.
+// one built from upstream's dockerfiles), with upstream's command (/bin/bash /sebs/run_server.sh 9000) and
+// the code package in codeDir mounted read-only at /function, as upstream's local platform does. The image
+// must already be on the engine.
+//
+// Upstream's entrypoint starts as root, creates a user with the uid and gid in CONTAINER_UID and
+// CONTAINER_GID, and switches to it before the server starts. So, unlike our own runtimes, such a
+// container keeps the five capabilities that needs ([UpstreamCapabilities]) and a writable root
+// filesystem; it is otherwise locked down as ours are (not privileged, no-new-privileges, limits, ports on
+// 127.0.0.1). The user is the caller's uid and gid, as upstream does, or 1000:1000 when the caller is root,
+// so the server never runs as root; [WithEnv] overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
+//
+// Upstream's server always reports is_cold false, so cold starts cannot be verified on it:
+// [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so.
 func UpstreamImage(ref, codeDir string) Source { return upstreamSource{ref: ref, dir: codeDir} }
+
+// UpstreamCapabilities are the capabilities an [UpstreamImage] container keeps, for its entrypoint's
+// useradd, groupmod, chown and switch to the unprivileged user; every other capability is dropped.
+var UpstreamCapabilities = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"}
 
 type upstreamSource struct{ ref, dir string }
 
@@ -68,7 +85,25 @@ func (u upstreamSource) resolve(ctx context.Context, s *settings) (imageSpec, er
 	spec.codeDir = abs
 	spec.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
 	spec.language, spec.version = sebs.LanguagePython, pythonVersion
+	spec.capAdd = slices.Clone(UpstreamCapabilities)
+	uid, gid := upstreamUser()
+	spec.env = map[string]string{
+		"CONTAINER_UID": strconv.Itoa(uid), "CONTAINER_GID": strconv.Itoa(gid), "CONTAINER_USER": "docker_user",
+	}
 	return spec, nil
+}
+
+// upstreamUser is the uid and gid an upstream image's server runs as: the caller's, as upstream's local
+// platform sets them, but never root.
+func upstreamUser() (uid, gid int) {
+	uid, gid = os.Getuid(), os.Getgid()
+	if uid <= 0 {
+		uid = 1000
+	}
+	if gid <= 0 {
+		gid = 1000
+	}
+	return uid, gid
 }
 
 // dirHash hashes every regular file's path and content under dir, in lexical order, so the code hash

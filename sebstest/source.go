@@ -17,14 +17,16 @@ type Source interface {
 
 // imageSpec is what starting a container needs to know about its image.
 type imageSpec struct {
-	ref      string        // image reference
-	cmd      []string      // command, or nil for the image's own
-	codeDir  string        // host directory mounted read-only at /function, or ""
-	language sebs.Language // for the function's config
-	version  string        // language version, for the function's config
-	hash     string        // code hash for the function's JSON
-	name     string        // default function name
-	readOnly bool          // the root filesystem can be read-only (our static Go runtime)
+	ref      string            // image reference
+	cmd      []string          // command, or nil for the image's own
+	codeDir  string            // host directory mounted read-only at /function, or ""
+	language sebs.Language     // for the function's config
+	version  string            // language version, for the function's config
+	hash     string            // code hash for the function's JSON
+	name     string            // default function name
+	readOnly bool              // the root filesystem can be read-only (our static Go runtime)
+	capAdd   []string          // capabilities the image's own start-up needs; all others are dropped
+	env      map[string]string // environment the image's start-up expects; WithEnv overrides it
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with

@@ -134,7 +134,7 @@ func (f *Function) launch(ctx context.Context) (*instance, error) {
 	}
 	if err != nil {
 		f.remove(inst)
-		return nil, fmt.Errorf("create container: %w", err)
+		return nil, fmt.Errorf("create container: %w%s", err, reaperHint(err))
 	}
 	inst.startup.Create = time.Since(began)
 	startBegan := time.Now()
@@ -159,7 +159,11 @@ func (f *Function) customizers() []testcontainers.ContainerCustomizer {
 	maps.Copy(labels, s.labels)
 	labels[LabelKind] = "function"
 	labels[LabelFunction] = f.name()
-	env := maps.Clone(s.env)
+	env := maps.Clone(spec.env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	maps.Copy(env, s.env)
 	env["SEBS_FUNCTION_TIMEOUT"] = strconv.Itoa(int(f.timeout() / time.Second))
 	memBytes := int64(f.memoryMB()) << 20
 	port := s.port
@@ -176,6 +180,7 @@ func (f *Function) customizers() []testcontainers.ContainerCustomizer {
 			}
 			hc.Privileged = false
 			hc.CapDrop = []string{"ALL"}
+			hc.CapAdd = spec.capAdd
 			hc.SecurityOpt = append(hc.SecurityOpt, "no-new-privileges:true")
 			hc.Memory = memBytes
 			hc.MemorySwap = memBytes // no swap beyond the limit

@@ -1,0 +1,160 @@
+package sebstest
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/moby/moby/client"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gosebs/sebs/fixtures"
+)
+
+// TestUpstreamImage runs the Python sleep fixture's code package through UpstreamImage on a stand-in for
+// an upstream SeBS local image (testdata/upstream: an entrypoint that needs root to make its user, upstream's
+// command and single-threaded server). The function answers and validates; the container is locked down
+// except for the capabilities the entrypoint needs, and its server runs as the unprivileged user; a cold
+// start cannot be verified (upstream reports is_cold false) and says so; a replacement container, also of
+// a re-attached function, starts the same way.
+func TestUpstreamImage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the Python image on first use (minutes); not in -short")
+	}
+	requireNoneLeft(t)
+	ctx := context.Background()
+	ref := upstreamStandIn(ctx, t)
+	code, err := fixtures.PythonSource("sleep")
+	require.NoError(t, err)
+	fn := New(t, UpstreamImage(ref, code))
+	bench, err := fixtures.Lookup("sleep")
+	require.NoError(t, err)
+	input := bench.Input(fixtures.SizeTest)
+
+	res, err := fn.Invoke(ctx, input)
+	require.NoError(t, err)
+	out, err := HandlerOutput(res)
+	require.NoError(t, err)
+	require.NoError(t, bench.Validate(input, out))
+	assert.False(t, res.Stats.ColdStart, "the stand-in, like upstream, reports is_cold false")
+
+	insp, err := fn.s.cli.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
+	require.NoError(t, err)
+	c := insp.Container
+	assert.Equal(t, []string{"/bin/bash", "/sebs/run_server.sh", "9000"}, []string(c.Config.Cmd))
+	assert.False(t, c.HostConfig.Privileged)
+	assert.Equal(t, []string{"ALL"}, []string(c.HostConfig.CapDrop))
+	assert.ElementsMatch(t, UpstreamCapabilities, []string(c.HostConfig.CapAdd))
+	assert.Contains(t, c.HostConfig.SecurityOpt, "no-new-privileges:true")
+	var code0 bool
+	for _, m := range c.Mounts {
+		if m.Destination == "/function" {
+			code0 = true
+			assert.False(t, m.RW, "the code package is mounted read-only")
+		}
+	}
+	assert.True(t, code0, "the code package is mounted at /function")
+	uid, _ := upstreamUser()
+	assert.NotZero(t, uid)
+	assert.Equal(t, strconv.Itoa(uid), serverUID(ctx, t, fn), "the server runs as the entrypoint's user")
+
+	_, _, err = fn.ColdInvoke(ctx, input)
+	require.ErrorContains(t, err, "is_cold false", "a cold start on upstream's server cannot be verified")
+	_, err = fn.Invoke(ctx, input)
+	require.NoError(t, err, "the replacement container starts as the first did")
+
+	data, err := json.Marshal(fn.LocalFunction)
+	require.NoError(t, err)
+	attached, err := Attach(ctx, data)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = attached.Stop(context.Background()) })
+	_, err = attached.ColdStart(ctx)
+	require.NoError(t, err)
+	_, err = attached.Invoke(ctx, input)
+	require.NoError(t, err, "the replacement container of a re-attached upstream function starts as the first did")
+	insp, err = fn.s.cli.ContainerInspect(ctx, attached.ContainerID(), client.ContainerInspectOptions{})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, UpstreamCapabilities, []string(insp.Container.HostConfig.CapAdd))
+}
+
+// serverUID returns the uid the function's server.py process runs as.
+func serverUID(ctx context.Context, t *testing.T, fn *Function) string {
+	t.Helper()
+	top, err := fn.s.cli.ContainerTop(ctx, fn.ContainerID(), client.ContainerTopOptions{Arguments: []string{"-o", "pid,uid,args"}})
+	require.NoError(t, err)
+	for _, p := range top.Processes {
+		if len(p) == 3 && strings.Contains(p[2], "server.py") {
+			return strings.TrimSpace(p[1])
+		}
+	}
+	t.Fatalf("no server.py process in the container: %v", top.Processes)
+	return ""
+}
+
+// upstreamStandIn builds the stand-in upstream image from testdata/upstream on the Python base image,
+// tagged by a hash of its files and base, unless the engine has it already. It carries our labels, so
+// `make clean-images` removes it.
+func upstreamStandIn(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	base, err := PythonImage(ctx, testWriter{t})
+	require.NoError(t, err)
+	dir := filepath.Join("testdata", "upstream")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	h := sha256.New()
+	h.Write([]byte(base))
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		info, err := e.Info()
+		require.NoError(t, err)
+		require.NoError(t, tw.WriteHeader(&tar.Header{Name: e.Name(), Mode: int64(info.Mode().Perm()), Size: int64(len(data))}))
+		_, err = tw.Write(data)
+		require.NoError(t, err)
+		h.Write([]byte(e.Name() + "\x00" + info.Mode().String() + "\x00"))
+		h.Write(data)
+	}
+	require.NoError(t, tw.Close())
+	ref := "sebs-upstream-standin:" + hex.EncodeToString(h.Sum(nil))[:16]
+
+	s := newSettings()
+	defer s.close()
+	cli, err := s.client(ctx)
+	require.NoError(t, err)
+	if _, err := cli.ImageInspect(ctx, ref); err == nil {
+		return ref
+	}
+	labels := Labels()
+	labels[LabelKind] = "image"
+	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{
+		Tags: []string{ref}, Remove: true, ForceRemove: true, Labels: labels,
+		BuildArgs: map[string]*string{"BASE": &base},
+	})
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.NoError(t, drainBuild(res.Body), "build %s", ref)
+	_, err = cli.ImageInspect(ctx, ref)
+	require.NoError(t, err, "the build of %s reported no error but made no image", ref)
+	return ref
+}
+
+// testWriter writes progress lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		w.t.Log(line)
+	}
+	return len(p), nil
+}
