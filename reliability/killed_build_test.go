@@ -22,14 +22,18 @@ const buildStageTimeout = 4 * time.Minute
 // TestKilledImageBuildLeavesNothing kills the Python image build outright (SIGKILL to its whole process
 // group, which no trap survives) in the middle of debootstrap, when its work directory holds a few
 // hundred MB and a /proc mount. The scenario is real: both are still there afterwards. Then `build.sh
-// --clean`, what `make clean` runs, must unmount and remove them, while it leaves alone the work directory
-// of a build that still runs. A build killed before debootstrap starts is removed by the next build
-// before it makes its own, and a build stopped by SIGTERM removes its own.
+// --clean`, what `make clean` runs, must unmount and remove them. Before that, it must leave the directory
+// alone while the build runs, and also while only the build's children run (its main process killed, as
+// Go's exec kills only the process it started when a build overruns its cancellation). A build killed
+// before debootstrap starts is removed by the next build before it makes its own, and a build stopped by
+// SIGTERM removes its own.
 func TestKilledImageBuildLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs debootstrap three times; not in -short")
+	}
 	requireImageBuilder(t)
 	parent := buildParent(t)
 
-	// A live build is left alone; the same build, killed, is removed with its mount.
 	a := startBuild(t, parent)
 	a.waitFor(t, "debootstrap: Unpacking required packages")
 	workA := onlyWorkDir(t, parent)
@@ -37,18 +41,14 @@ func TestKilledImageBuildLeavesNothing(t *testing.T) {
 		t.Fatalf("debootstrap mounted nothing in %s by the time it unpacks; the scenario this test needs "+
 			"(a mount left behind) did not happen. Build output:\n%s", workA, a.output)
 	}
-	out := cleanBuilds(t, parent)
-	if !dirExists(workA) {
-		t.Fatalf("--clean removed the work directory of a running build (%s); its output:\n%s", workA, out)
-	}
-	if !strings.Contains(out, "still runs") {
-		t.Errorf("--clean did not say it left the running build's %s alone; its output:\n%s", workA, out)
-	}
+	requireLeftAlone(t, parent, workA, "a running build")
+	a.killMain(t)
+	requireLeftAlone(t, parent, workA, "a build whose main process is dead but whose children run")
 	a.kill(t, syscall.SIGKILL)
 	if !dirExists(workA) || len(mountsBelow(t, workA)) == 0 {
 		t.Fatalf("after SIGKILL the build's work directory or its mount is gone already; the scenario is not real")
 	}
-	out = cleanBuilds(t, parent)
+	out := cleanBuilds(t, parent)
 	if dirExists(workA) {
 		t.Fatalf("--clean left the killed build's work directory %s; its output:\n%s", workA, out)
 	}
@@ -201,6 +201,38 @@ func (b *imageBuild) kill(t *testing.T, sig syscall.Signal) {
 	case <-b.exited:
 	case <-time.After(time.Minute):
 		t.Fatalf("the build still runs a minute after %v; its output:\n%s", sig, b.output)
+	}
+}
+
+// requireLeftAlone runs `build.sh --clean` and fails the test if it removed work, or did not say that it
+// left it alone.
+func requireLeftAlone(t *testing.T, parent, work, whose string) {
+	t.Helper()
+	out := cleanBuilds(t, parent)
+	if !dirExists(work) {
+		t.Fatalf("--clean removed the work directory of %s (%s); its output:\n%s", whose, work, out)
+	}
+	if !strings.Contains(out, work+" belongs to a build that still runs") {
+		t.Errorf("--clean did not say it left %s alone (%s); its output:\n%s", whose, work, out)
+	}
+}
+
+// killMain sends SIGKILL to the build's main process only and reaps it, as Go's exec does when a build
+// overruns its cancellation; its children go on, their parent gone, so no PID of the build's start remains.
+func (b *imageBuild) killMain(t *testing.T) {
+	t.Helper()
+	if err := b.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill the build's main process: %v", err)
+	}
+	// The reader goroutine calls cmd.Wait only at EOF, which the children's open stdout holds off: this is
+	// the only wait for the process now.
+	if _, err := b.cmd.Process.Wait(); err != nil {
+		t.Fatalf("reap the build's main process: %v", err)
+	}
+	select {
+	case <-b.exited:
+		t.Fatalf("the whole build ended when only its main process was killed; its output:\n%s", b.output)
+	default:
 	}
 }
 

@@ -176,8 +176,11 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// Not sebstest.KindImage: a tagged image of that kind is kept for reuse, while this one must not outlive
+	// this test process. If the process is killed, the next sweep (any container package's TestMain, or
+	// make clean) removes it, since its owner is gone.
 	labels := sebstest.Labels()
-	labels[sebstest.LabelKind] = "image"
+	labels[sebstest.LabelKind] = "standin"
 	labels[labelStandIn] = "ryuk"
 	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{
 		Tags: []string{reaperImageRef}, Remove: true, ForceRemove: true, Labels: labels,
@@ -190,15 +193,17 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	if err != nil || bytes.Contains(out, []byte(`"errorDetail"`)) {
 		t.Fatalf("build the stand-in reaper image: %v\n%s", err, out)
 	}
-	if _, err := cli.ImageInspect(ctx, reaperImageRef); err != nil {
+	built, err := cli.ImageInspect(ctx, reaperImageRef)
+	if err != nil {
 		t.Fatalf("the stand-in reaper image was not built: %v", err)
 	}
-	t.Logf("built a stand-in reaper as %s", reaperImageRef)
+	t.Logf("built a stand-in reaper as %s (%.19s)", reaperImageRef, built.ID)
 	t.Cleanup(func() {
+		// By ID, not by name: should Ryuk's own image have arrived meanwhile, it stays.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := cli.ImageRemove(ctx, reaperImageRef, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil {
-			t.Errorf("remove the stand-in reaper image %s: %v", reaperImageRef, err)
+		if _, err := cli.ImageRemove(ctx, built.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			t.Errorf("remove the stand-in reaper image %s (%.19s): %v", reaperImageRef, built.ID, err)
 		}
 	})
 }

@@ -5,8 +5,8 @@
 #
 # A count budget is the default (make fuzz) because Go before 1.27 can fail a duration budget with a bare
 # "context deadline exceeded" at the end of the window while a worker is still busy (golang/go#75804).
-# Such a failure wrote no crasher, so it is reported as that bug, the target's corpus is replayed to be
-# sure nothing reproducible was found, and the run goes on. Every other failure fails the run.
+# Such a failure wrote no crasher, so it is reported as that bug, the target's committed seeds are run once
+# more, and the run goes on. Every other failure fails the run.
 set -euo pipefail
 budget=${1:?usage: fuzz.sh BUDGET (e.g. 20000x or 30s)}
 go=${GO:-go}
@@ -25,7 +25,7 @@ for dir in $dirs; do
 		after=$(ls "$corpus" 2>/dev/null | sort || true)
 		if [ "$before" = "$after" ] && grep -q 'context deadline exceeded' "$log" &&
 			! grep -qE 'Failing input written|panic:' "$log"; then
-			echo "fuzz: $target stopped with Go's end-of-window race (golang/go#75804), no crasher; replaying its corpus"
+			echo "fuzz: $target stopped with Go's end-of-window race (golang/go#75804), no crasher; running its seeds again"
 			"$go" test -count=1 -run "^$target\$" "$dir"
 			rm -f "$log"
 			continue

@@ -49,7 +49,7 @@ func Attach(ctx context.Context, data []byte, opts ...Option) (*Function, error)
 	f.spec = imageSpec{ref: cfg.Image, name: lf.Name, hash: lf.Hash, cmd: cfg.Cmd,
 		readOnly: res.Container.HostConfig != nil && res.Container.HostConfig.ReadonlyRootfs}
 	if hc := res.Container.HostConfig; hc != nil {
-		f.spec.capAdd = hc.CapAdd
+		f.spec.capAdd = keptCapabilities(hc.CapAdd)
 	}
 	for _, m := range res.Container.Mounts {
 		if m.Destination == "/function" {

@@ -108,7 +108,7 @@ func (bn *bencher) runBurst() {
 				called := time.Now()
 				res, err := fn.Invoke(bn.ctx, bn.body)
 				if err == nil && !res.Stats.ColdStart {
-					err = fmt.Errorf("sebstest: invocation %s after a cold start of %s reported is_cold false", res.RequestID, fn.Name)
+					err = notColdError(res, fn.Name)
 				}
 				batch[i].res, batch[i].err = res, err
 				if res != nil {

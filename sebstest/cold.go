@@ -59,9 +59,17 @@ func (f *Function) ColdInvoke(ctx context.Context, payload any) (*sebs.Execution
 	st.FirstByte = called.Sub(began) + res.Times.FirstByteDuration()
 	f.startup = st
 	if !res.Stats.ColdStart {
-		return res, st, fmt.Errorf("sebstest: invocation %s after a cold start of %s reported is_cold false", res.RequestID, f.Name)
+		return res, st, notColdError(res, f.Name)
 	}
 	return res, st, nil
+}
+
+// notColdError says that the first invocation after a cold start did not report is_cold, and why that
+// happens.
+func notColdError(res *sebs.ExecutionResult, name string) error {
+	return fmt.Errorf("sebstest: invocation %s after a cold start of %s reported is_cold false, so the cold start "+
+		"cannot be verified: the function's server does not report the first call of its process as cold "+
+		"(upstream SeBS's servers never do; use the warm or sequential mode for them)", res.RequestID, name)
 }
 
 func (f *Function) replace(ctx context.Context) (Startup, error) {

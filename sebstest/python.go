@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gosebs/sebs"
 )
@@ -55,7 +56,7 @@ const pythonVersion = "3.11"
 //
 // Upstream's entrypoint starts as root, creates a user with the uid and gid in CONTAINER_UID and
 // CONTAINER_GID, and switches to it before the server starts. So, unlike our own runtimes, such a
-// container keeps the five capabilities that needs ([UpstreamCapabilities]) and a writable root
+// container keeps five capabilities for that ([UpstreamCapabilities]) and a writable root
 // filesystem; it is otherwise locked down as ours are (not privileged, no-new-privileges, limits, ports on
 // 127.0.0.1). The user is the caller's uid and gid, as upstream does, or 1000:1000 when the caller is root,
 // so the server never runs as root; [WithEnv] overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
@@ -64,9 +65,25 @@ const pythonVersion = "3.11"
 // [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so.
 func UpstreamImage(ref, codeDir string) Source { return upstreamSource{ref: ref, dir: codeDir} }
 
-// UpstreamCapabilities are the capabilities an [UpstreamImage] container keeps, for its entrypoint's
-// useradd, groupmod, chown and switch to the unprivileged user; every other capability is dropped.
-var UpstreamCapabilities = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"}
+// UpstreamCapabilities returns the capabilities an [UpstreamImage] container keeps, so that an entrypoint
+// like upstream's can create its user (useradd, groupmod, chown) and switch to it; every other capability
+// is dropped.
+func UpstreamCapabilities() []string {
+	return []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"}
+}
+
+// keptCapabilities returns those of caps (as the engine reports them) that a function container may keep:
+// a re-attached container passes on to its replacements no capability beyond [UpstreamCapabilities].
+func keptCapabilities(caps []string) []string {
+	var kept []string
+	for _, c := range caps {
+		name := "CAP_" + strings.TrimPrefix(strings.ToUpper(c), "CAP_")
+		if slices.Contains(UpstreamCapabilities(), name) {
+			kept = append(kept, name)
+		}
+	}
+	return kept
+}
 
 type upstreamSource struct{ ref, dir string }
 
@@ -85,7 +102,7 @@ func (u upstreamSource) resolve(ctx context.Context, s *settings) (imageSpec, er
 	spec.codeDir = abs
 	spec.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
 	spec.language, spec.version = sebs.LanguagePython, pythonVersion
-	spec.capAdd = slices.Clone(UpstreamCapabilities)
+	spec.capAdd = UpstreamCapabilities()
 	uid, gid := upstreamUser()
 	spec.env = map[string]string{
 		"CONTAINER_UID": strconv.Itoa(uid), "CONTAINER_GID": strconv.Itoa(gid), "CONTAINER_USER": "docker_user",

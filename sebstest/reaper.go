@@ -8,7 +8,7 @@ func reaperHint(err error) string {
 	if err == nil || !strings.Contains(err.Error(), "reaper") {
 		return ""
 	}
-	return "\n(testcontainers' reaper, Ryuk, could not start; its image cannot be pulled here. Set " +
+	return "\n(testcontainers' reaper, Ryuk, could not start, most often because its image cannot be pulled. Set " +
 		"TESTCONTAINERS_RYUK_DISABLED=true, as the Makefile does: sebstest's labels and sweep remove " +
 		"what a killed test run leaves behind, without Ryuk)"
 }

@@ -53,7 +53,7 @@ func TestUpstreamImage(t *testing.T) {
 	assert.Equal(t, []string{"/bin/bash", "/sebs/run_server.sh", "9000"}, []string(c.Config.Cmd))
 	assert.False(t, c.HostConfig.Privileged)
 	assert.Equal(t, []string{"ALL"}, []string(c.HostConfig.CapDrop))
-	assert.ElementsMatch(t, UpstreamCapabilities, []string(c.HostConfig.CapAdd))
+	assert.ElementsMatch(t, UpstreamCapabilities(), []string(c.HostConfig.CapAdd))
 	assert.Contains(t, c.HostConfig.SecurityOpt, "no-new-privileges:true")
 	var code0 bool
 	for _, m := range c.Mounts {
@@ -69,8 +69,19 @@ func TestUpstreamImage(t *testing.T) {
 
 	_, _, err = fn.ColdInvoke(ctx, input)
 	require.ErrorContains(t, err, "is_cold false", "a cold start on upstream's server cannot be verified")
+	assert.ErrorContains(t, err, "warm or sequential mode", "the error says what to do")
 	_, err = fn.Invoke(ctx, input)
 	require.NoError(t, err, "the replacement container starts as the first did")
+
+	// The benchmark modes: burst fails for the same reason, sequential works.
+	bench1 := func(mode Mode) testing.BenchmarkResult {
+		return testing.Benchmark(func(b *testing.B) {
+			Bench(b, []*Function{fn}, BenchSpec{Mode: mode, Payload: input, Benchmark: bench.Name, Language: "python", Size: "test",
+				Validate: func(out json.RawMessage) error { return bench.Validate(input, out) }})
+		})
+	}
+	assert.Zero(t, bench1(ModeBurst).N, "burst mode on a server that never reports is_cold must fail")
+	assert.Positive(t, bench1(ModeSequential).N, "sequential mode works on upstream's server")
 
 	data, err := json.Marshal(fn.LocalFunction)
 	require.NoError(t, err)
@@ -83,7 +94,7 @@ func TestUpstreamImage(t *testing.T) {
 	require.NoError(t, err, "the replacement container of a re-attached upstream function starts as the first did")
 	insp, err = fn.s.cli.ContainerInspect(ctx, attached.ContainerID(), client.ContainerInspectOptions{})
 	require.NoError(t, err)
-	assert.ElementsMatch(t, UpstreamCapabilities, []string(insp.Container.HostConfig.CapAdd))
+	assert.ElementsMatch(t, UpstreamCapabilities(), []string(insp.Container.HostConfig.CapAdd))
 }
 
 // serverUID returns the uid the function's server.py process runs as.
@@ -157,4 +168,11 @@ func (w testWriter) Write(p []byte) (int, error) {
 		w.t.Log(line)
 	}
 	return len(p), nil
+}
+
+// TestKeptCapabilities: a re-attached container passes on only the capabilities upstream images need.
+func TestKeptCapabilities(t *testing.T) {
+	got := keptCapabilities([]string{"CAP_CHOWN", "SETUID", "CAP_SYS_ADMIN", "NET_RAW", "cap_fowner"})
+	assert.Equal(t, []string{"CAP_CHOWN", "CAP_SETUID", "CAP_FOWNER"}, got)
+	assert.Empty(t, keptCapabilities(nil))
 }
