@@ -1,7 +1,6 @@
 package reliability
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/gosebs/sebs/internal/buildctx"
 	"github.com/gosebs/sebs/sebstest"
 )
 
@@ -155,25 +155,11 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	files := []struct {
-		name string
-		mode int64
-		data []byte
-	}{
-		{"Dockerfile", 0o644, []byte("FROM scratch\nCOPY reaper /reaper\nENTRYPOINT [\"/reaper\"]\n")},
-		{"reaper", 0o755, data},
-	}
-	for _, f := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(f.data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
+	buf, err := buildctx.Tar(
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte("FROM scratch\nCOPY reaper /reaper\nENTRYPOINT [\"/reaper\"]\n")},
+		buildctx.File{Name: "reaper", Mode: 0o755, Data: data},
+	)
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Not sebstest.KindImage: a tagged image of that kind is kept for reuse, while this one must not outlive
@@ -182,7 +168,7 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	labels := sebstest.Labels()
 	labels[sebstest.LabelKind] = "standin"
 	labels[labelStandIn] = "ryuk"
-	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{
+	res, err := cli.ImageBuild(ctx, buf, client.ImageBuildOptions{
 		Tags: []string{reaperImageRef}, Remove: true, ForceRemove: true, Labels: labels,
 	})
 	if err != nil {

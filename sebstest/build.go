@@ -1,7 +1,6 @@
 package sebstest
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -20,6 +19,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/internal/buildctx"
 )
 
 // GoFunction builds the Go main package in dir (a function written on package serve, or any program that
@@ -169,29 +169,10 @@ ENTRYPOINT ["/function"]
 `
 
 func scratchContext(bin []byte) (io.Reader, error) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	files := []struct {
-		name string
-		mode int64
-		data []byte
-	}{
-		{"Dockerfile", 0o644, []byte(scratchDockerfile)},
-		{"function", 0o755, bin},
-	}
-	for _, f := range files {
-		hdr := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), ModTime: time.Unix(0, 0)}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return nil, fmt.Errorf("write build context: %w", err)
-		}
-		if _, err := tw.Write(f.data); err != nil {
-			return nil, fmt.Errorf("write build context: %w", err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, fmt.Errorf("write build context: %w", err)
-	}
-	return &buf, nil
+	return buildctx.Tar(
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(scratchDockerfile)},
+		buildctx.File{Name: "function", Mode: 0o755, Data: bin},
+	)
 }
 
 // drainBuild reads the engine's build stream to its end and returns the first error it reports.

@@ -1,8 +1,6 @@
 package sebstest
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/buildctx"
 )
 
 // TestUpstreamImage runs the Python sleep fixture's code package through UpstreamImage on a stand-in for
@@ -121,8 +120,7 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 	dir := filepath.Join("testdata", "upstream")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	var files []buildctx.File
 	h := sha256.New()
 	h.Write([]byte(base))
 	for _, e := range entries {
@@ -130,13 +128,12 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 		require.NoError(t, err)
 		info, err := e.Info()
 		require.NoError(t, err)
-		require.NoError(t, tw.WriteHeader(&tar.Header{Name: e.Name(), Mode: int64(info.Mode().Perm()), Size: int64(len(data))}))
-		_, err = tw.Write(data)
-		require.NoError(t, err)
+		files = append(files, buildctx.File{Name: e.Name(), Mode: int64(info.Mode().Perm()), Data: data})
 		h.Write([]byte(e.Name() + "\x00" + info.Mode().String() + "\x00"))
 		h.Write(data)
 	}
-	require.NoError(t, tw.Close())
+	buf, err := buildctx.Tar(files...)
+	require.NoError(t, err)
 	ref := "sebs-upstream-standin:" + hex.EncodeToString(h.Sum(nil))[:16]
 
 	s := newSettings()
@@ -148,7 +145,7 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 	}
 	labels := Labels()
 	labels[LabelKind] = "image"
-	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{
+	res, err := cli.ImageBuild(ctx, buf, client.ImageBuildOptions{
 		Tags: []string{ref}, Remove: true, ForceRemove: true, Labels: labels,
 		BuildArgs: map[string]*string{"BASE": &base},
 	})
