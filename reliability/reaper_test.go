@@ -155,21 +155,22 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	if err != nil {
 		t.Fatal(err)
 	}
-	buf, err := buildctx.Tar(
-		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte("FROM scratch\nCOPY reaper /reaper\nENTRYPOINT [\"/reaper\"]\n")},
-		buildctx.File{Name: "reaper", Mode: 0o755, Data: data},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Not sebstest.KindImage: a tagged image of that kind is kept for reuse, while this one must not outlive
 	// this test process. If the process is killed, the next sweep (any container package's TestMain, or
 	// make clean) removes it, since its owner is gone.
 	labels := sebstest.Labels()
 	labels[sebstest.LabelKind] = "standin"
 	labels[labelStandIn] = "ryuk"
+	dockerfile := "FROM scratch\nCOPY reaper /reaper\nENTRYPOINT [\"/reaper\"]\n" + buildctx.LabelLine(labels)
+	buf, err := buildctx.Tar(
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(dockerfile)},
+		buildctx.File{Name: "reaper", Mode: 0o755, Data: data},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := cli.ImageBuild(ctx, buf, client.ImageBuildOptions{
-		Tags: []string{reaperImageRef}, Remove: true, ForceRemove: true, Labels: labels,
+		Tags: []string{reaperImageRef}, Remove: true, ForceRemove: true,
 	})
 	if err != nil {
 		t.Fatalf("build the stand-in reaper image: %v", err)

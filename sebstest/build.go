@@ -139,15 +139,13 @@ func ensureScratchImage(ctx context.Context, eng *client.Client, ref string, bin
 		return nil
 	}
 	began := time.Now()
-	buildCtx, err := scratchContext(bin)
+	labels := Labels()
+	labels[LabelKind] = KindImage
+	buildCtx, err := scratchContext(bin, labels)
 	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
-	labels := Labels()
-	labels[LabelKind] = "image"
-	res, err := eng.ImageBuild(ctx, buildCtx, client.ImageBuildOptions{
-		Tags: []string{ref}, Remove: true, ForceRemove: true, Labels: labels,
-	})
+	res, err := eng.ImageBuild(ctx, buildCtx, client.ImageBuildOptions{Tags: []string{ref}, Remove: true, ForceRemove: true})
 	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
@@ -168,9 +166,11 @@ EXPOSE 9000
 ENTRYPOINT ["/function"]
 `
 
-func scratchContext(bin []byte) (io.Reader, error) {
+// scratchContext is the build context of a Go function's image: the Dockerfile, with our labels set in its
+// last step (see [buildctx.LabelLine]), and the binary.
+func scratchContext(bin []byte, labels map[string]string) (io.Reader, error) {
 	return buildctx.Tar(
-		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(scratchDockerfile)},
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(scratchDockerfile + buildctx.LabelLine(labels))},
 		buildctx.File{Name: "function", Mode: 0o755, Data: bin},
 	)
 }

@@ -1,9 +1,7 @@
 package sebstest
 
 import (
-	"archive/tar"
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +18,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+
+	"github.com/gosebs/sebs/internal/buildctx"
 )
 
 // Helpers shared by the Docker integration tests of this file's package: an engine, a tiny test image,
@@ -117,26 +117,18 @@ func testImage(t testing.TB, eng *engine) string {
 		t.Fatalf("read test server binary: %v", err)
 	}
 
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, data []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(data))}); err != nil {
-			t.Fatalf("write build context: %v", err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatalf("write build context: %v", err)
-		}
-	}
-	add("Dockerfile", 0o644, []byte("FROM scratch\nCOPY server /server\nENTRYPOINT [\"/server\"]\n"))
-	add("server", 0o755, bin)
-	if err := tw.Close(); err != nil {
-		t.Fatalf("write build context: %v", err)
+	buf, err := buildctx.Tar(
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte("FROM scratch\nCOPY server /server\nENTRYPOINT [\"/server\"]\n")},
+		buildctx.File{Name: "server", Mode: 0o755, Data: bin},
+	)
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	tag := fmt.Sprintf("sebstest-test-server:%d-%d", os.Getpid(), time.Now().UnixNano())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := eng.ImageBuild(ctx, &buf, client.ImageBuildOptions{
+	res, err := eng.ImageBuild(ctx, buf, client.ImageBuildOptions{
 		Tags:        []string{tag},
 		Remove:      true,
 		ForceRemove: true,

@@ -1,7 +1,6 @@
 package sebstest
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+
+	"github.com/gosebs/sebs/internal/buildctx"
 )
 
 // ownerLabels returns our labels for a made-up owner, plus scope (confining a sweep to this test).
@@ -49,22 +50,21 @@ func testNetwork(t *testing.T, eng *engine, labels map[string]string) string {
 // image), and removes it in t.Cleanup. It returns the image ID.
 func labelledImage(t *testing.T, eng *engine, tag string, labels map[string]string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	// The file's content makes each image unique, so no two tests share one.
+	// The file's content makes each image unique, so no two tests share one. The labels are set in one
+	// last step: a sweep running alongside must not see a half-labelled image of a "dead" owner.
 	data := fmt.Appendf(nil, "%d %d %s\n", os.Getpid(), time.Now().UnixNano(), t.Name())
-	for name, content := range map[string][]byte{"Dockerfile": []byte("FROM scratch\nCOPY f /f\n"), "f": data} {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content))}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(content)
+	buf, err := buildctx.Tar(
+		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte("FROM scratch\nCOPY f /f\n" + buildctx.LabelLine(labels))},
+		buildctx.File{Name: "f", Mode: 0o644, Data: data},
+	)
+	if err != nil {
+		t.Fatal(err)
 	}
-	tw.Close()
-	opts := client.ImageBuildOptions{Remove: true, ForceRemove: true, Labels: labels}
+	opts := client.ImageBuildOptions{Remove: true, ForceRemove: true}
 	if tag != "" {
 		opts.Tags = []string{tag}
 	}
-	res, err := eng.ImageBuild(context.Background(), &buf, opts)
+	res, err := eng.ImageBuild(context.Background(), buf, opts)
 	if err != nil {
 		t.Fatalf("build labelled image: %v", err)
 	}

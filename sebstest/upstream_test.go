@@ -120,6 +120,8 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 	dir := filepath.Join("testdata", "upstream")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
+	labels := Labels()
+	labels[LabelKind] = KindImage
 	var files []buildctx.File
 	h := sha256.New()
 	h.Write([]byte(base))
@@ -128,6 +130,9 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 		require.NoError(t, err)
 		info, err := e.Info()
 		require.NoError(t, err)
+		if e.Name() == "Dockerfile" {
+			data = append(data, buildctx.LabelLine(labels)...)
+		}
 		files = append(files, buildctx.File{Name: e.Name(), Mode: int64(info.Mode().Perm()), Data: data})
 		h.Write([]byte(e.Name() + "\x00" + info.Mode().String() + "\x00"))
 		h.Write(data)
@@ -143,11 +148,8 @@ func upstreamStandIn(ctx context.Context, t *testing.T) string {
 	if _, err := cli.ImageInspect(ctx, ref); err == nil {
 		return ref
 	}
-	labels := Labels()
-	labels[LabelKind] = "image"
 	res, err := cli.ImageBuild(ctx, buf, client.ImageBuildOptions{
-		Tags: []string{ref}, Remove: true, ForceRemove: true, Labels: labels,
-		BuildArgs: map[string]*string{"BASE": &base},
+		Tags: []string{ref}, Remove: true, ForceRemove: true, BuildArgs: map[string]*string{"BASE": &base},
 	})
 	require.NoError(t, err)
 	defer res.Body.Close()

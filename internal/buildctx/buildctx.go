@@ -5,6 +5,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -33,4 +36,29 @@ func Tar(files ...File) (*bytes.Buffer, error) {
 		return nil, fmt.Errorf("build context: %w", err)
 	}
 	return &buf, nil
+}
+
+// LabelLine returns one Dockerfile LABEL instruction (with its newline) that sets all labels, in key order,
+// or "" for none. Build options' labels become one build step per label, so an image half-way through the
+// build carries some of them (say, an owner's PID without its start time), and a concurrent sweep can take
+// it, or the step's container, for a leftover; one instruction, placed last, sets them all at once.
+func LabelLine(labels map[string]string) string {
+	if len(labels) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(labels))
+	var b strings.Builder
+	b.WriteString("LABEL")
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%s", dockerQuote(k), dockerQuote(labels[k]))
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// dockerQuote double-quotes s for a Dockerfile, escaping backslashes and quotes; a line break, which a
+// label cannot hold on one instruction line, becomes a space.
+func dockerQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", " ", "\r", " ")
+	return `"` + r.Replace(s) + `"`
 }

@@ -31,3 +31,9 @@ func TestTar(t *testing.T) {
 	_, err = tr.Next()
 	assert.Equal(t, io.EOF, err)
 }
+
+func TestLabelLine(t *testing.T) {
+	assert.Empty(t, LabelLine(nil))
+	got := LabelLine(map[string]string{"b.key": `say "hi"\now`, "a.key": "linux:1:2", "c": "two\nlines"})
+	assert.Equal(t, `LABEL "a.key"="linux:1:2" "b.key"="say \"hi\"\\now" "c"="two lines"`+"\n", got)
+}
