@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -79,7 +79,7 @@ func (e *ExperimentResult) Merge(other *ExperimentResult) {
 		return
 	}
 	for fn, byID := range other.Invocations {
-		for _, id := range sortedKeys(byID) {
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
 			r := byID[id]
 			if _, taken := e.Invocations[fn][id]; taken && r != nil && r.RequestID == "" {
 				e.AddInvocation(fn, r) // a new failed-<n>: the failures of both stay
@@ -115,18 +115,9 @@ func (e *ExperimentResult) Merge(other *ExperimentResult) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Functions lists the names of the functions with invocations, sorted.
 func (e *ExperimentResult) Functions() []string {
-	return sortedKeys(e.Invocations)
+	return slices.Sorted(maps.Keys(e.Invocations))
 }
 
 // experimentJSON is upstream's key layout.

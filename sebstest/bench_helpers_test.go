@@ -105,23 +105,34 @@ func sleepValid(out json.RawMessage) error {
 	return nil
 }
 
-func TestBenchWarmExcludesColdSamples(t *testing.T) {
-	fns := benchFunctions(t, 1)
+// benchRecorded runs Bench over fns with spec (its payload, validator and recorder set here: sleep 0,
+// checked, recorded to a fresh folder), fails the test if no iteration completed, and returns the result
+// and the samples read back.
+func benchRecorded(t *testing.T, fns []*Function, spec BenchSpec) (testing.BenchmarkResult, []Sample) {
+	t.Helper()
 	dir := t.TempDir()
 	rec, err := NewRecorder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := testing.Benchmark(func(b *testing.B) {
-		Bench(b, fns, BenchSpec{Mode: ModeWarm, Concurrency: 2, Payload: sleepZero, Validate: sleepValid,
-			Benchmark: "sleep", Language: "go", Size: "test", Recorder: rec})
-	})
+	spec.Payload, spec.Validate, spec.Recorder = sleepZero, sleepValid, rec
+	r := testing.Benchmark(func(b *testing.B) { Bench(b, fns, spec) })
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if r.N == 0 {
-		t.Fatal("warm benchmark failed")
+		t.Fatalf("%s benchmark failed", spec.Mode)
 	}
+	samples, err := ReadSamples(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, samples
+}
+
+func TestBenchWarmExcludesColdSamples(t *testing.T) {
+	r, samples := benchRecorded(t, benchFunctions(t, 1), BenchSpec{Mode: ModeWarm, Concurrency: 2,
+		Benchmark: "sleep", Language: "go", Size: "test"})
 	// The fresh container's first call was cold: excluded and counted.
 	if got := r.Extra["cold-excluded"]; got != 1 {
 		t.Errorf("cold-excluded = %v, want 1 (the first call of a fresh container)", got)
@@ -134,10 +145,6 @@ func TestBenchWarmExcludesColdSamples(t *testing.T) {
 	}
 	if r.Extra["p50-client-ns"] > r.Extra["p95-client-ns"] || r.Extra["p95-client-ns"] > r.Extra["p99-client-ns"] {
 		t.Errorf("percentiles out of order: %v", r.Extra)
-	}
-	samples, err := ReadSamples(dir)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(samples) != 2*r.N {
 		t.Errorf("%d samples for %d iterations of 2 calls", len(samples), r.N)
@@ -157,27 +164,9 @@ func TestBenchWarmExcludesColdSamples(t *testing.T) {
 }
 
 func TestBenchColdSamplesAreAllCold(t *testing.T) {
-	fns := benchFunctions(t, 1)
-	dir := t.TempDir()
-	rec, err := NewRecorder(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := testing.Benchmark(func(b *testing.B) {
-		Bench(b, fns, BenchSpec{Mode: ModeCold, Payload: sleepZero, Validate: sleepValid, Recorder: rec})
-	})
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if r.N == 0 {
-		t.Fatal("cold benchmark failed")
-	}
+	r, samples := benchRecorded(t, benchFunctions(t, 1), BenchSpec{Mode: ModeCold})
 	if r.Extra["cold/op"] != 1 || r.Extra["coldstart-ns/op"] <= 0 {
 		t.Errorf("cold/op = %v, coldstart-ns/op = %v; want 1 and > 0", r.Extra["cold/op"], r.Extra["coldstart-ns/op"])
-	}
-	samples, err := ReadSamples(dir)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(samples) != r.N {
 		t.Errorf("%d samples for %d iterations", len(samples), r.N)
@@ -190,25 +179,7 @@ func TestBenchColdSamplesAreAllCold(t *testing.T) {
 }
 
 func TestBenchBurstColdStartsEveryFunction(t *testing.T) {
-	fns := benchFunctions(t, 2)
-	dir := t.TempDir()
-	rec, err := NewRecorder(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := testing.Benchmark(func(b *testing.B) {
-		Bench(b, fns, BenchSpec{Mode: ModeBurst, Payload: sleepZero, Validate: sleepValid, Recorder: rec})
-	})
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if r.N == 0 {
-		t.Fatal("burst benchmark failed")
-	}
-	samples, err := ReadSamples(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, samples := benchRecorded(t, benchFunctions(t, 2), BenchSpec{Mode: ModeBurst})
 	if len(samples) != 2*r.N {
 		t.Fatalf("%d samples for %d iterations of 2 calls", len(samples), r.N)
 	}

@@ -3,10 +3,10 @@ package sebstest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -68,12 +68,12 @@ func TestRecorderWritesUpstreamShapesAndMerges(t *testing.T) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	top := sortedKeys(doc)
+	top := slices.Sorted(maps.Keys(doc))
 	if !slices.Equal(top, []string{"_invocations", "_metrics", "begin_time", "config", "end_time", "result_bucket"}) {
 		t.Errorf("experiments.json keys %q are not upstream's", top)
 	}
 	// Both runs stored a "failed-3"; the merge renumbers the second so that both failures stay.
-	ids := sortedKeys(doc["_invocations"].(map[string]any)["sleep"].(map[string]any))
+	ids := slices.Sorted(maps.Keys(doc["_invocations"].(map[string]any)["sleep"].(map[string]any)))
 	want := []string{"failed-3", "failed-4", "run0-call0", "run0-call1", "run0-call2", "run1-call0", "run1-call1", "run1-call2"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("invocations %q, want %q", ids, want)
@@ -142,7 +142,7 @@ func TestRecorderWritesUpstreamShapesAndMerges(t *testing.T) {
 	}
 	wantKeys := []string{"begin", "benchmark", "client_ns", "connection_reused", "first_byte_ns", "function",
 		"http_startup_ns", "is_cold", "language", "memory_peak_bytes", "mode", "request_id", "server_ns", "size"}
-	if got := sortedKeys(line); !slices.Equal(got, wantKeys) {
+	if got := slices.Sorted(maps.Keys(line)); !slices.Equal(got, wantKeys) {
 		t.Errorf("samples.jsonl keys %q, want DESIGN's %q", got, wantKeys)
 	}
 	if line["begin"] != "2025-01-02T03:04:05Z" {
@@ -174,7 +174,7 @@ func TestRecorderKeepsWarmColdCallsOutOfUpstreamFiles(t *testing.T) {
 	if err := json.Unmarshal(data, &exp); err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(exp.Invocations["sleep"]); !slices.Equal(got, []string{"w1"}) {
+	if got := slices.Sorted(maps.Keys(exp.Invocations["sleep"])); !slices.Equal(got, []string{"w1"}) {
 		t.Errorf("experiments.json holds %q, want only the warm call w1", got)
 	}
 	if samples, err := ReadSamples(dir); err != nil || len(samples) != 2 {
@@ -298,13 +298,4 @@ func TestRecorderRefusesCorruptFiles(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(dir, ExperimentsFile)); string(data) != "not json" {
 		t.Error("corrupt experiments.json overwritten")
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
