@@ -196,8 +196,13 @@ func (inv *invocation) gotFirstByte() {
 	inv.firstByteNS.CompareAndSwap(0, int64(time.Since(inv.t0)))
 }
 
-func encodePayload(payload any) ([]byte, error) {
+// EncodePayload is how every invocation in this module turns a payload into
+// the request body: []byte and json.RawMessage are sent as they are, nil is
+// sent as the empty event {}, and anything else is JSON-encoded.
+func EncodePayload(payload any) ([]byte, error) {
 	switch p := payload.(type) {
+	case nil:
+		return []byte("{}"), nil
 	case []byte:
 		return p, nil
 	case json.RawMessage:
@@ -224,7 +229,7 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodePayload(payload)
+	body, err := EncodePayload(payload)
 	if err != nil {
 		return nil, err
 	}

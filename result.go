@@ -299,3 +299,28 @@ func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// HandlerOutput returns the function handler's own return value: the
+// response's result.output, as JSON. It fails when the response does not
+// have the shape that this module's runtimes and upstream's wrappers answer
+// with ({"result": {"output": …}}).
+func (r *ExecutionResult) HandlerOutput() (json.RawMessage, error) {
+	if r == nil {
+		return nil, fmt.Errorf("sebs: handler output: no result")
+	}
+	wrapped, ok := r.Output["result"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sebs: handler output of request %q: response has %T under \"result\", want an object "+
+			"{\"output\": …} as the SeBS wrappers answer; is the function served by package serve or a SeBS wrapper?",
+			r.RequestID, r.Output["result"])
+	}
+	out, ok := wrapped["output"]
+	if !ok {
+		return nil, fmt.Errorf("sebs: handler output of request %q: response has no result.output", r.RequestID)
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("sebs: handler output of request %q: re-encode: %w", r.RequestID, err)
+	}
+	return data, nil
+}
