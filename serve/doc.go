@@ -9,8 +9,10 @@
 //     begin and end are epoch seconds with exactly six fraction digits, taken right around the handler call;
 //     handler_ns is the handler's duration on the monotonic clock; is_cold is true on the first call only;
 //     container_id is 12 random hex characters made once per [Server].
-//   - A handler error or panic answers 500 {"error","request_id","is_cold","container_id"}; a body that is not
-//     JSON answers 400 {"error"}; a body above the limit answers 413 {"error"}.
+//   - A handler error or panic answers 500 {"error","error_type","stack","panic","request_id","is_cold",
+//     "container_id"}: error_type is the returned error's %T (stack empty, panic false) or "panic" for a
+//     panic (stack is the panicking goroutine's trace, at most 8 KiB; panic true). A body that is not JSON
+//     answers 400 {"error"}; a body above the limit answers 413 {"error"}.
 //
 // Unlike upstream's wrappers, the timestamps bracket the handler (not a module import), is_cold is real,
 // requests are served concurrently, bodies up to 64 MiB are accepted by default, and failures are JSON.

@@ -25,6 +25,9 @@ type reply struct {
 	ContainerID string          `json:"container_id"`
 	HandlerNS   *int64          `json:"handler_ns"`
 	Error       string          `json:"error"`
+	ErrorType   string          `json:"error_type"`
+	Stack       *string         `json:"stack"`
+	Panic       *bool           `json:"panic"`
 	StatusText  string          `json:"status"`
 }
 

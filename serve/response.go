@@ -24,12 +24,16 @@ type output struct {
 	Output any `json:"output"`
 }
 
-// failure is the body of every non-200 answer. The invocation fields are set only once a handler was called.
+// failure is the body of every non-200 answer. The invocation fields are set only once a handler was called;
+// ErrorType, Stack and Panic only when the handler failed (DESIGN.md, handler errors on the wire).
 type failure struct {
-	Error       string `json:"error"`
-	RequestID   string `json:"request_id,omitempty"`
-	IsCold      *bool  `json:"is_cold,omitempty"`
-	ContainerID string `json:"container_id,omitempty"`
+	Error       string  `json:"error"`
+	ErrorType   string  `json:"error_type,omitempty"`
+	Stack       *string `json:"stack,omitempty"`
+	Panic       *bool   `json:"panic,omitempty"`
+	RequestID   string  `json:"request_id,omitempty"`
+	IsCold      *bool   `json:"is_cold,omitempty"`
+	ContainerID string  `json:"container_id,omitempty"`
 }
 
 // encode marshals v like json.Marshal but leaves <, > and & as they are, as other languages' JSON encoders

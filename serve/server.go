@@ -105,13 +105,14 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request) {
 			ContainerID: s.containerID,
 			HandlerNS:   end.Sub(begin).Nanoseconds(),
 		})
-		if err != nil {
-			err = fmt.Errorf("serve: the handler's return value cannot be encoded as JSON: %w", err)
+		if err != nil { // the handler's fault too: its type is the encoder's error
+			err = &wrapped{fmt.Errorf("serve: the handler's return value cannot be encoded as JSON: %w", err), err}
 		}
 	}
 	if err != nil {
-		writeFailure(w, s.log, http.StatusInternalServerError, failure{
-			Error: err.Error(), RequestID: requestID, IsCold: &cold, ContainerID: s.containerID})
+		f := handlerFailure(err)
+		f.RequestID, f.IsCold, f.ContainerID = requestID, &cold, s.containerID
+		writeFailure(w, s.log, http.StatusInternalServerError, f)
 		return
 	}
 	writeJSON(w, s.log, http.StatusOK, body)
@@ -139,15 +140,17 @@ func (s *Server) readEvent(w http.ResponseWriter, r *http.Request) (json.RawMess
 	return bytes.TrimSpace(body), 0, nil
 }
 
-// call runs the handler, turning a panic into an error so that one bad call does not kill the process.
+// call runs the handler, turning a panic into a *panicError (with its stack) so that one bad call does not
+// kill the process.
 func (s *Server) call(ctx context.Context, event json.RawMessage) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { // a deliberate abort: let net/http drop the connection
 				panic(p)
 			}
-			s.log.Printf("serve: handler panicked: %v\n%s", p, debug.Stack())
-			out, err = nil, fmt.Errorf("serve: handler panicked: %v", p)
+			stack := trimStack(debug.Stack())
+			s.log.Printf("serve: handler panicked: %v\n%s", p, stack)
+			out, err = nil, &panicError{value: p, stack: stack}
 		}
 	}()
 	return s.handler(ctx, event)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -112,17 +113,38 @@ func TestHTMLNotEscaped(t *testing.T) {
 	}
 }
 
+// diskError is a handler's own error type, so the answer's error_type can be checked.
+type diskError struct{ disk string }
+
+func (e diskError) Error() string { return e.disk + " on fire" }
+
 func TestHandlerError(t *testing.T) {
 	s := NewServer(func(context.Context, json.RawMessage) (any, error) {
-		return nil, errors.New("disk on fire")
+		return nil, fmt.Errorf("saving: %w", diskError{"disk"})
 	})
 	r := post(t, s, `{}`)
-	if r.Status != http.StatusInternalServerError || r.Error != "disk on fire" {
+	if r.Status != http.StatusInternalServerError || r.Error != "saving: disk on fire" {
 		t.Fatalf("= %d %q, want 500 with the handler's message", r.Status, r.Error)
+	}
+	if r.ErrorType != "*fmt.wrapError" || r.Stack == nil || *r.Stack != "" || r.Panic == nil || *r.Panic {
+		t.Errorf("error_type %q, stack %v, panic %v: want the returned error's %%T, an empty stack, panic false",
+			r.ErrorType, r.Stack, r.Panic)
 	}
 	if !uuid4RE.MatchString(r.RequestID) || r.ContainerID != s.ContainerID() || r.IsCold == nil || !*r.IsCold {
 		t.Errorf("500 body lacks request_id/container_id/is_cold=true: %+v", r)
 	}
+	s = NewServer(func(context.Context, json.RawMessage) (any, error) { return nil, diskError{"tape"} })
+	if r := post(t, s, `{}`); r.ErrorType != "serve.diskError" || r.Error != "tape on fire" {
+		t.Errorf("a value error type: error_type %q, error %q; want serve.diskError, tape on fire", r.ErrorType, r.Error)
+	}
+}
+
+// explode panics a few frames deep, so the stack can be checked to start at the panic.
+func explode(depth int) {
+	if depth == 0 {
+		panic("boom")
+	}
+	explode(depth - 1)
 }
 
 func TestHandlerPanicKeepsServing(t *testing.T) {
@@ -130,17 +152,49 @@ func TestHandlerPanicKeepsServing(t *testing.T) {
 	s := NewServer(func(context.Context, json.RawMessage) (any, error) {
 		calls++
 		if calls == 1 {
-			panic("boom")
+			explode(3)
 		}
 		return "fine", nil
 	}, quiet)
 	r := post(t, s, `{}`)
-	if r.Status != http.StatusInternalServerError || !strings.Contains(r.Error, "boom") {
-		t.Fatalf("panic answered %d %q, want 500 mentioning boom", r.Status, r.Error)
+	if r.Status != http.StatusInternalServerError || r.Error != "boom" {
+		t.Fatalf("panic answered %d %q, want 500 with the panic value boom", r.Status, r.Error)
+	}
+	if r.ErrorType != "panic" || r.Panic == nil || !*r.Panic || r.Stack == nil {
+		t.Fatalf("error_type %q, panic %v, stack %v: want panic, true and a stack", r.ErrorType, r.Panic, r.Stack)
+	}
+	lines := strings.Split(*r.Stack, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], "goroutine ") || !strings.Contains(lines[1], "serve.explode(") {
+		t.Errorf("stack should start with the goroutine line and then the panicking frame; got:\n%s", *r.Stack)
+	}
+	if strings.Contains(*r.Stack, "runtime/debug.Stack") || strings.Contains(*r.Stack, "\npanic(") {
+		t.Errorf("stack still has the recovery's own frames:\n%s", *r.Stack)
 	}
 	r = post(t, s, `{}`)
 	if r.Status != http.StatusOK || string(r.Result) != `{"output":"fine"}` {
 		t.Fatalf("call after a panic = %d %s, want 200 fine", r.Status, r.Result)
+	}
+}
+
+func TestPanicStackBounded(t *testing.T) {
+	s := NewServer(func(context.Context, json.RawMessage) (any, error) {
+		var deep func(int)
+		deep = func(n int) {
+			if n == 0 {
+				panic(errors.New("deep"))
+			}
+			deep(n - 1)
+		}
+		deep(500)
+		return nil, nil
+	}, quiet)
+	r := post(t, s, `{}`)
+	if r.Stack == nil || len(*r.Stack) > maxStackBytes || !strings.HasSuffix(*r.Stack, "(stack truncated)") {
+		t.Fatalf("a 500-frame panic's stack: %d bytes, want at most %d ending with the truncation mark",
+			len(*r.Stack), maxStackBytes)
+	}
+	if r.Error != "deep" || r.ErrorType != "panic" {
+		t.Errorf("error %q type %q, want deep and panic", r.Error, r.ErrorType)
 	}
 }
 
@@ -149,6 +203,9 @@ func TestUnencodableResult(t *testing.T) {
 	r := post(t, s, `{}`)
 	if r.Status != http.StatusInternalServerError || !strings.Contains(r.Error, "JSON") {
 		t.Fatalf("= %d %q, want 500 saying the result is not JSON-encodable", r.Status, r.Error)
+	}
+	if r.ErrorType != "*json.UnsupportedTypeError" || r.Panic == nil || *r.Panic {
+		t.Errorf("error_type %q panic %v, want the encoder's *json.UnsupportedTypeError and false", r.ErrorType, r.Panic)
 	}
 }
 
