@@ -154,22 +154,16 @@ func (t *HTTPTrigger) maxBody() int64 {
 	return DefaultMaxBodyBytes
 }
 
-// maxPooledBuffer keeps buffers that held huge bodies out of the pool.
-const maxPooledBuffer = 4 << 20
-
-func (t *HTTPTrigger) getBuf() *bytes.Buffer {
-	if b, ok := t.bufs.Get().(*bytes.Buffer); ok {
-		b.Reset()
+// getBuf returns a pooled buffer for the first bytes of a response body.
+func (t *HTTPTrigger) getBuf() *[]byte {
+	if b, ok := t.bufs.Get().(*[]byte); ok {
 		return b
 	}
-	return new(bytes.Buffer)
+	b := make([]byte, 0, firstBodyChunk)
+	return &b
 }
 
-func (t *HTTPTrigger) putBuf(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
-		t.bufs.Put(b)
-	}
-}
+func (t *HTTPTrigger) putBuf(b *[]byte) { t.bufs.Put(b) }
 
 // invocation holds one call's state and result in a single allocation.
 type invocation struct {
@@ -265,17 +259,17 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 	}
 	buf := t.getBuf()
 	defer t.putBuf(buf)
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	data, over, err := readBody(resp.Body, resp.ContentLength, max, *buf)
 	end := time.Now()
 	if err != nil {
 		return nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
 	}
 	inv.finish(end)
-	if int64(buf.Len()) > max {
-		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(buf.Bytes()),
+	if over {
+		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(data),
 			Err: fmt.Errorf("body exceeds the limit of %d bytes", max)}
 	}
-	if err := parseResponse(&inv.res, resp.StatusCode, buf.Bytes()); err != nil {
+	if err := parseResponse(&inv.res, resp.StatusCode, data); err != nil {
 		err.URL = target
 		return &inv.res, err
 	}
