@@ -14,6 +14,9 @@ var (
 	// ErrConnection: no response arrived (connection refused, reset, TLS
 	// failure, or the body was cut off).
 	ErrConnection = errors.New("connection failed")
+	// ErrBadPayload: the payload cannot be encoded as JSON (a NaN, a
+	// channel, a function); nothing was sent.
+	ErrBadPayload = errors.New("payload cannot be encoded")
 	// ErrTimeout: the context's deadline or the trigger's timeout passed
 	// before the response was complete.
 	ErrTimeout = errors.New("timed out")
@@ -87,6 +90,8 @@ func hintFor(kind error) string {
 		return "raise the function's timeout or the context deadline if the function is just slow"
 	case ErrBodyTooLarge:
 		return "raise HTTPTrigger.MaxBodyBytes if such a response is expected"
+	case ErrBadPayload:
+		return "send only values encoding/json can encode (no NaN or Inf, channels or functions), or pass the JSON yourself as []byte"
 	case ErrInvocationFailed:
 		return "the function reported an error; see its logs"
 	}

@@ -214,18 +214,20 @@ func EncodePayload(payload any) ([]byte, error) {
 // sent as they are.
 //
 // The call ends at the earlier of ctx's deadline and the trigger's Timeout.
-// Failures are [*InvocationError]s. When a response arrived but was bad (a
+// Failures are [*InvocationError]s: a payload that cannot be encoded is
+// [ErrBadPayload] and a trigger without a usable URL [ErrConnection], both
+// before anything is sent. When a response arrived but was bad (a
 // status other than 200, a body that is not JSON or too large, a missing
 // request_id or is_cold), Invoke returns the result too, with
 // Stats.Failure set, its times, and whatever output could be decoded.
 func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult, error) {
 	client, target, err := t.setup()
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrConnection, URL: t.URL, Err: err}
 	}
 	body, err := EncodePayload(payload)
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrBadPayload, URL: target, Err: err}
 	}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -305,8 +306,14 @@ func TestHTTPTriggerPayloads(t *testing.T) {
 		assert.Equal(t, "application/json", gotType)
 		mu.Unlock()
 	}
-	_, err := tr.Invoke(context.Background(), map[string]any{"ch": make(chan int)})
-	require.ErrorContains(t, err, "encode payload")
+	for name, bad := range map[string]any{"channel": map[string]any{"ch": make(chan int)}, "NaN": math.NaN(), "func": func() {}} {
+		res, err := tr.Invoke(context.Background(), bad)
+		var ie *sebs.InvocationError
+		require.ErrorAs(t, err, &ie, name)
+		assert.ErrorIs(t, err, sebs.ErrBadPayload, name)
+		assert.Nil(t, res, name)
+		assert.Contains(t, err.Error(), "encode payload", name)
+	}
 }
 
 func TestHTTPTriggerURLs(t *testing.T) {
@@ -324,7 +331,8 @@ func TestHTTPTriggerURLs(t *testing.T) {
 	for _, bad := range []string{"", "ftp://127.0.0.1:21", "http://", "http://[::1"} {
 		tr := sebs.NewHTTPTrigger(bad)
 		_, err := tr.Invoke(context.Background(), nil)
-		assert.Error(t, err, bad)
+		var ie *sebs.InvocationError
+		assert.ErrorAs(t, err, &ie, bad)
 	}
 }
 
