@@ -44,7 +44,10 @@ type HTTPTrigger struct {
 	// verify_ssl=False).
 	InsecureSkipVerify bool
 	// Timeout bounds each call, on top of the context's deadline; 0 means
-	// none. A LocalFunction sets it from the function's configured timeout.
+	// none for a trigger made by hand. A Function read from JSON and a
+	// LocalFunction set it from the function's configuration
+	// ([FunctionConfig.TimeoutDuration]: DefaultTimeout when the config
+	// says 0).
 	Timeout time.Duration
 	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64

@@ -110,6 +110,12 @@ func TestRuntimeJSON(t *testing.T) {
 func TestFunctionConfig(t *testing.T) {
 	cfg := exampleConfig()
 	assert.Equal(t, 10*time.Second, cfg.TimeoutDuration())
+	assert.Equal(t, 60*time.Second, sebs.DefaultTimeout)
+	assert.Equal(t, sebs.DefaultTimeout, sebs.FunctionConfig{}.TimeoutDuration(), "0 means the default, not no timeout")
+	assert.Equal(t, sebs.DefaultTimeout, sebs.FunctionConfig{Timeout: -1}.TimeoutDuration())
+	var fn sebs.Function
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"f","config":{"timeout":0},"triggers":[{"type":"HTTP","url":"127.0.0.1:1"}]}`), &fn))
+	assert.Equal(t, sebs.DefaultTimeout, fn.Triggers(sebs.TriggerHTTP)[0].(*sebs.HTTPTrigger).Timeout)
 	// Upstream's verified serialization (sebs.md §1.9).
 	b, err := json.Marshal(cfg)
 	require.NoError(t, err)
