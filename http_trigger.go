@@ -260,7 +260,7 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 		end := time.Now()
 		inv.finish(end)
 		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
-			Err: fmt.Errorf("Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
+			Err: fmt.Errorf("response Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
 	}
 	buf := t.getBuf()
 	defer t.putBuf(buf)
@@ -272,10 +272,13 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 	inv.finish(end)
 	if over {
 		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(data),
-			Err: fmt.Errorf("body exceeds the limit of %d bytes", max)}
+			Err: fmt.Errorf("response body exceeds the limit of %d bytes", max)}
 	}
 	if err := parseResponse(&inv.res, resp.StatusCode, data); err != nil {
 		err.URL = target
+		if err.Status == http.StatusRequestEntityTooLarge {
+			err.Err = fmt.Errorf("%d-byte %w", len(body), err.Err)
+		}
 		return &inv.res, err
 	}
 	return &inv.res, nil

@@ -97,6 +97,9 @@ func FuzzParseResponse(f *testing.F) {
 		f.Add(200, []byte(s))
 	}
 	f.Add(500, []byte(`{"error":"boom","request_id":"r","is_cold":false}`))
+	f.Add(500, []byte(`{"error":{"code":1},"error_type":"ValueError","stack":"Traceback","panic":false}`))
+	f.Add(500, []byte(`<pre>x</pre><h2>Exception:</h2><pre>KeyError(&#039;a&#039;)</pre><pre>Traceback (most recent call last):\nKeyError: &#039;a&#039;</pre>`))
+	f.Add(413, []byte(`<pre>Request entity too large</pre>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		res := &ExecutionResult{Detail: &Detail{}}
 		err := parseResponse(res, status, body)
@@ -115,7 +118,7 @@ func FuzzParseResponse(f *testing.F) {
 		if !res.Stats.Failure {
 			t.Fatal("error without Failure set")
 		}
-		kinds := []error{ErrStatus, ErrNotJSON, ErrMissingRequestID, ErrInvocationFailed, ErrMalformedResponse}
+		kinds := []error{ErrStatus, ErrNotJSON, ErrMissingRequestID, ErrInvocationFailed, ErrMalformedResponse, ErrBodyTooLarge}
 		n := 0
 		for _, k := range kinds {
 			if errors.Is(err, k) {
@@ -125,7 +128,20 @@ func FuzzParseResponse(f *testing.F) {
 		if n != 1 {
 			t.Fatalf("error %v matches %d kinds", err, n)
 		}
-		if status != 200 && !errors.Is(err, ErrStatus) {
+		var he *HandlerError
+		switch {
+		case status == 413:
+			if !errors.Is(err, ErrBodyTooLarge) {
+				t.Fatalf("status 413 gave %v", err)
+			}
+		case status != 200 && errors.As(err, &he):
+			if status != 500 || !errors.Is(err, ErrInvocationFailed) || he.Status != 500 {
+				t.Fatalf("status %d gave handler error %v", status, err)
+			}
+			if len(he.Message) > maxHandlerMessage+64 || len(he.Stack) > maxHandlerStack+64 {
+				t.Fatalf("handler error of %d+%d bytes", len(he.Message), len(he.Stack))
+			}
+		case status != 200 && !errors.Is(err, ErrStatus):
 			t.Fatalf("status %d gave %v", status, err)
 		}
 		if len(err.Body) > maxExcerpt+64 {

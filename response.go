@@ -5,13 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 )
 
 // parseResponse turns a function's HTTP response into res, as upstream's
 // HTTP trigger does: decode the JSON body, unwrap a "body" envelope (an
 // object, or a JSON string as AWS-style wrappers send), then require status
 // 200, a "request_id" and an "is_cold". It also maps this project's
-// "container_id" and "handler_ns" into res.Detail.
+// "container_id" and "handler_ns" into res.Detail. A status other than 200
+// is classified by statusError.
 //
 // res.Stats.Failure is set on every error and cleared on success. The error
 // leaves URL empty for the caller to fill.
@@ -33,7 +35,7 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		res.Output = out
 	}
 	if status != 200 {
-		return fail(ErrStatus, nil)
+		return statusError(status, out, jsonErr == nil, body, fail)
 	}
 	if jsonErr != nil {
 		return fail(ErrNotJSON, jsonErr)
@@ -107,4 +109,33 @@ func failureReason(out map[string]any) any {
 		return e
 	}
 	return out["result"]
+}
+
+// Upstream's Python server (bottle) refuses request bodies above its
+// MEMFILE_MAX with 413.
+const bottleMaxRequest = 102400
+
+// statusError classifies a response whose status is not 200:
+//   - 500 with an "error" key (this project's runtimes) or an HTML page with
+//     <pre> blocks (upstream's bottle server in debug mode) is the handler's
+//     own failure: ErrInvocationFailed carrying a *HandlerError;
+//   - 413 is a request body larger than the function accepts:
+//     ErrBodyTooLarge;
+//   - anything else is ErrStatus.
+func statusError(status int, out map[string]any, isJSON bool, body []byte, fail func(kind, err error) *InvocationError) *InvocationError {
+	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		return fail(ErrBodyTooLarge, fmt.Errorf("request body larger than the function accepts "+
+			"(upstream's bottle server accepts at most %d bytes, its MEMFILE_MAX)", bottleMaxRequest))
+	case status != http.StatusInternalServerError:
+	case isJSON:
+		if he, ok := handlerErrorFromJSON(status, out); ok {
+			return fail(ErrInvocationFailed, he)
+		}
+	default:
+		if he, ok := handlerErrorFromHTML(status, body); ok {
+			return fail(ErrInvocationFailed, he)
+		}
+	}
+	return fail(ErrStatus, nil)
 }
