@@ -1,6 +1,7 @@
 package sebs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -97,6 +98,8 @@ func epochMicros(v any) (int64, error) {
 	switch x := v.(type) {
 	case string:
 		return parseEpochMicros(x)
+	case json.Number: // responses are decoded with numbers as text
+		return parseEpochMicros(string(x))
 	case float64:
 		// The shortest decimal that round-trips is what the wrapper wrote
 		// (Date.now()/1000 has at most 13 significant digits).

@@ -77,7 +77,7 @@ func TestHTTPTriggerResponses(t *testing.T) {
 				assert.False(t, r.Stats.Failure)
 				assert.Equal(t, "0123456789ab", r.Detail.ContainerID)
 				assert.Equal(t, 1234*time.Microsecond, r.Detail.HandlerDuration())
-				assert.Equal(t, map[string]any{"output": map[string]any{"result": 0.001}}, r.Output["result"])
+				assert.Equal(t, map[string]any{"output": map[string]any{"result": json.Number("0.001")}}, r.Output["result"], "numbers keep their text")
 			}},
 		{name: "python wrapper microseconds", handler: respond(200, `{"begin":"1735787045.100000","end":"1735787045.100001","request_id":"a","is_cold":false,"result":{"output":1}}`), wantBench: time.Microsecond},
 		{name: "node wrapper milliseconds", handler: respond(200, `{"begin":"1735787045.100","end":"1735787045.102","request_id":"a","is_cold":false,"result":{"output":1}}`), wantBench: 2 * time.Millisecond},

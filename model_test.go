@@ -41,7 +41,7 @@ func exampleResult() sebs.ExecutionResult {
 	r := sebs.ExecutionResult{
 		Output: map[string]any{
 			"begin": "1735787045.100000", "end": "1735787045.101234", "is_cold": false,
-			"request_id": "9b1d3c4e", "result": map[string]any{"output": map[string]any{"result": 1.0}},
+			"request_id": "9b1d3c4e", "result": map[string]any{"output": map[string]any{"result": json.Number("1")}},
 		},
 		RequestID: "9b1d3c4e",
 		Times: sebs.ExecutionTimes{

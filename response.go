@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 )
 
 // parseResponse turns a function's HTTP response into res, as upstream's
-// HTTP trigger does: decode the JSON body, unwrap a "body" envelope (an
+// HTTP trigger does: decode the JSON body (numbers as json.Number, so the
+// function's integers above 2^53 stay exact), unwrap a "body" envelope (an
 // object, or a JSON string as AWS-style wrappers send), then require status
 // 200, a "request_id" and an "is_cold". It also maps this project's
 // "container_id" and "handler_ns" into res.Detail. A status other than 200
@@ -23,8 +23,7 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		return &InvocationError{Kind: kind, Status: status, Body: excerpt(body), Err: err}
 	}
 
-	var out map[string]any
-	jsonErr := json.Unmarshal(body, &out)
+	out, jsonErr := decodeObject(body)
 	if jsonErr == nil && out == nil {
 		jsonErr = errors.New("body is null")
 	}
@@ -72,8 +71,10 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		if c, ok := out["container_id"].(string); ok {
 			res.Detail.ContainerID = c
 		}
-		if ns, ok := out["handler_ns"].(float64); ok && ns >= 0 && ns < math.MaxInt64 && ns == math.Trunc(ns) {
-			res.Detail.HandlerNS = int64(ns)
+		if n, ok := out["handler_ns"].(json.Number); ok {
+			if ns, err := n.Int64(); err == nil && ns >= 0 {
+				res.Detail.HandlerNS = ns
+			}
 		}
 	}
 	res.Stats.Failure = false
@@ -90,8 +91,8 @@ func unwrapBody(out map[string]any) (map[string]any, error) {
 	case map[string]any:
 		return b, nil
 	case string:
-		var m map[string]any
-		if err := json.Unmarshal([]byte(b), &m); err != nil {
+		m, err := decodeObject([]byte(b))
+		if err != nil {
 			return nil, fmt.Errorf("\"body\" envelope is a string but not a JSON object: %w", err)
 		}
 		if m == nil {
