@@ -14,7 +14,8 @@ import (
 // configuration.
 //
 // Its JSON is upstream's ExperimentResult (keys _invocations, _metrics, begin_time, end_time, config,
-// result_bucket), which upstream's tools read back. BeginTime and EndTime are epoch seconds, as upstream
+// result_bucket, and statistics when set, as upstream's perf-cost files have it), which upstream's tools
+// read back. BeginTime and EndTime are epoch seconds, as upstream
 // writes them. Config is free-form; it must never hold secrets (upstream writes its storage credentials
 // there; this package's writers do not).
 //
@@ -30,6 +31,9 @@ type ExperimentResult struct {
 	Config map[string]any
 	// ResultBucket is upstream's result bucket, nil (null) locally.
 	ResultBucket *string
+	// Statistics is the perf-cost "statistics" upstream writes beside an experiment's results (the
+	// failure count among them); nil leaves the key out. Upstream's loader ignores it.
+	Statistics *PerfCostStatistics
 }
 
 // AddInvocation stores r under function and r's request ID. A result without a request ID (a failed
@@ -70,8 +74,8 @@ func (e *ExperimentResult) Observe(t time.Time) {
 	}
 }
 
-// Merge adds other's invocations and metrics to e, widens e's time bounds to cover other's, and takes
-// other's config and result bucket where e has none. On equal keys other's entries win, except failed
+// Merge adds other's invocations and metrics to e, widens e's time bounds to cover other's, takes
+// other's config and result bucket where e has none, and adds other's statistics to e's. On equal keys other's entries win, except failed
 // invocations whose "failed-<n>" key is taken: they are renumbered as AddInvocation numbers them, so no
 // failure is lost.
 func (e *ExperimentResult) Merge(other *ExperimentResult) {
@@ -113,6 +117,12 @@ func (e *ExperimentResult) Merge(other *ExperimentResult) {
 	if e.ResultBucket == nil {
 		e.ResultBucket = other.ResultBucket
 	}
+	if other.Statistics != nil {
+		if e.Statistics == nil {
+			e.Statistics = &PerfCostStatistics{Failures: []string{}, Incorrect: []*ExecutionResult{}}
+		}
+		e.Statistics.merge(other.Statistics)
+	}
 }
 
 // Functions lists the names of the functions with invocations, sorted.
@@ -128,6 +138,7 @@ type experimentJSON struct {
 	EndTime      float64                                `json:"end_time"`
 	Config       map[string]any                         `json:"config"`
 	ResultBucket *string                                `json:"result_bucket"`
+	Statistics   *PerfCostStatistics                    `json:"statistics,omitempty"`
 }
 
 // MarshalJSON writes upstream's shape; nil maps are written as {}.
@@ -139,6 +150,7 @@ func (e ExperimentResult) MarshalJSON() ([]byte, error) {
 		EndTime:      e.EndTime,
 		Config:       e.Config,
 		ResultBucket: e.ResultBucket,
+		Statistics:   e.Statistics,
 	}
 	if j.Invocations == nil {
 		j.Invocations = map[string]map[string]*ExecutionResult{}
@@ -169,6 +181,7 @@ func (e *ExperimentResult) UnmarshalJSON(data []byte) error {
 		EndTime:      j.EndTime,
 		Config:       j.Config,
 		ResultBucket: j.ResultBucket,
+		Statistics:   j.Statistics,
 	}
 	if e.Metrics == nil {
 		e.Metrics = j.LegacyMetrics
