@@ -27,7 +27,8 @@ type ExperimentResult struct {
 	Metrics map[string]map[string]any
 	// BeginTime and EndTime are the experiment's wall-clock bounds in epoch seconds; 0 when unset.
 	BeginTime, EndTime float64
-	// Config describes the experiment, upstream's {"experiments": {...}, "deployment": {...}}.
+	// Config describes the experiment, upstream's {"experiments": {...}, "deployment": {...}}. Upstream's
+	// loader needs particular keys in it: build it with [UpstreamExperimentsConfig].
 	Config map[string]any
 	// ResultBucket is upstream's result bucket, nil (null) locally.
 	ResultBucket *string
@@ -187,4 +188,53 @@ func (e *ExperimentResult) UnmarshalJSON(data []byte) error {
 		e.Metrics = j.LegacyMetrics
 	}
 	return nil
+}
+
+// UpstreamExperimentsConfig returns the "config" of an experiments.json in the shape upstream's loader
+// (sebs/experiments/result.py Result.deserialize, which calls sebs/experiments/config.py
+// Config.deserialize and, given a cache, the local deployment's config loader) accepts, for a run of
+// functions on runtime rt and architecture arch (x64 when empty). experiments holds the settings of each
+// experiment by name, e.g. {"perf-cost": {...}}; it is written under "experiments" as upstream's
+// serialize does.
+//
+// What the loader needs, and this writes: in "experiments", the booleans update_code, update_storage and
+// download_results, the architecture, a runtime whose language upstream knows (python, nodejs, java, cpp)
+// with a variant it knows for that language, system_variant "package" (upstream's newer loaders check it)
+// and container_deployment false (its older ones, until 2025, require it); in "deployment", the name
+// "local" (resources are optional). A runtime upstream does not know (Go) is written as
+// [Runtime.Upstream] names it, and the true one beside it under "gosebs_runtime", a key upstream ignores.
+// A file with several runtimes names one of them; the experiment settings can list them all.
+func UpstreamExperimentsConfig(rt Runtime, arch Architecture, experiments map[string]any) map[string]any {
+	if arch == "" {
+		arch = ArchX64
+	}
+	if experiments == nil {
+		experiments = map[string]any{}
+	}
+	up := rt.Upstream()
+	if rt.Variant == "" {
+		rt.Variant = DefaultVariant
+	}
+	exp := map[string]any{
+		"update_code":          false,
+		"update_storage":       false,
+		"download_results":     false,
+		"container_deployment": false,
+		"system_variant":       "package",
+		"architecture":         string(arch),
+		"flags":                map[string]any{},
+		"runtime":              up,
+		"experiments":          experiments,
+	}
+	if up != rt {
+		exp["gosebs_runtime"] = rt
+	}
+	return map[string]any{
+		"experiments": exp,
+		"deployment": map[string]any{
+			"name":      "local",
+			"region":    "",
+			"resources": map[string]any{"allocated_ports": []int{}},
+		},
+	}
 }
