@@ -50,6 +50,9 @@ type HTTPTrigger struct {
 	// says 0).
 	Timeout time.Duration
 	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
+	// The body is read in memory close to its own size: one buffer of its
+	// Content-Length, or chunks joined once; a body past the limit costs
+	// the limit plus a few MiB before ErrBodyTooLarge, never a multiple.
 	MaxBodyBytes int64
 
 	mu     sync.Mutex
