@@ -1,6 +1,7 @@
 package sebs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -18,9 +19,9 @@ const maxEpochSeconds = 1e12
 var errEpoch = errors.New("not a decimal number of epoch seconds")
 
 // parseEpochMicros converts a decimal string of seconds into integer
-// microseconds exactly, without going through a float. Digits beyond the
-// sixth fraction digit are rounded half to even, as Python's
-// datetime.fromtimestamp does. Exponent notation falls back to a float.
+// microseconds exactly, without going through a float. With more than six
+// fraction digits, or exponent notation, it rounds as upstream does, through
+// a float (pythonFloatMicros).
 func parseEpochMicros(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -31,7 +32,7 @@ func parseEpochMicros(s string) (int64, error) {
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) >= maxEpochSeconds {
 			return 0, errEpoch
 		}
-		return int64(math.RoundToEven(f * 1e6)), nil
+		return pythonFloatMicros(f), nil
 	}
 	neg := false
 	switch s[0] {
@@ -74,15 +75,15 @@ func parseEpochMicros(s string) (int64, error) {
 				return 0, errEpoch
 			}
 		}
-		// Round half to even on the dropped digits.
-		switch {
-		case rest[0] > '5':
-			us++
-		case rest[0] == '5':
-			if strings.TrimRight(rest[1:], "0") != "" || us%2 == 1 {
-				us++
-			}
+		// Upstream rounds the float, not the text (issue 12).
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, errEpoch
 		}
+		if neg {
+			f = -f
+		}
+		return pythonFloatMicros(f), nil
 	}
 	v := sec*1_000_000 + us
 	if neg {
@@ -97,6 +98,8 @@ func epochMicros(v any) (int64, error) {
 	switch x := v.(type) {
 	case string:
 		return parseEpochMicros(x)
+	case json.Number: // responses are decoded with numbers as text
+		return parseEpochMicros(string(x))
 	case float64:
 		// The shortest decimal that round-trips is what the wrapper wrote
 		// (Date.now()/1000 has at most 13 significant digits).

@@ -20,9 +20,11 @@
 // convert them, so Go code never juggles units.
 //
 // Failed invocations return an [*InvocationError] that says what came back;
-// test it with errors.Is against [ErrConnection], [ErrTimeout], [ErrStatus],
-// [ErrNotJSON], [ErrBodyTooLarge], [ErrMissingRequestID] and
-// [ErrInvocationFailed].
+// test it with errors.Is against [ErrConnection], [ErrTimeout], [ErrCanceled],
+// [ErrBadPayload], [ErrStatus], [ErrNotJSON], [ErrBodyTooLarge],
+// [ErrMissingRequestID], [ErrMalformedResponse] and [ErrInvocationFailed].
+// A handler's own error or panic is [ErrInvocationFailed] carrying a
+// [*HandlerError] (errors.As) with its message, type and stack.
 //
 // [MarshalUpstream] writes any of these values the way upstream writes its
 // files: keys sorted, two-space indent.

@@ -3,6 +3,7 @@ package sebs
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,20 +15,29 @@ var (
 	// ErrConnection: no response arrived (connection refused, reset, TLS
 	// failure, or the body was cut off).
 	ErrConnection = errors.New("connection failed")
+	// ErrBadPayload: the payload cannot be encoded as JSON (a NaN, a
+	// channel, a function); nothing was sent.
+	ErrBadPayload = errors.New("payload cannot be encoded")
 	// ErrTimeout: the context's deadline or the trigger's timeout passed
 	// before the response was complete.
 	ErrTimeout = errors.New("timed out")
 	// ErrCanceled: the context was canceled before the response was complete.
 	ErrCanceled = errors.New("canceled")
-	// ErrStatus: the function answered with a status other than 200.
+	// ErrStatus: the function answered with a status other than 200 that is
+	// neither a handler's error nor 413.
 	ErrStatus = errors.New("unexpected HTTP status")
 	// ErrNotJSON: the response body is not a JSON object.
 	ErrNotJSON = errors.New("response body is not a JSON object")
-	// ErrBodyTooLarge: the response body is larger than the trigger's limit.
-	ErrBodyTooLarge = errors.New("response body too large")
+	// ErrBodyTooLarge: the response body is larger than the trigger's limit
+	// (HTTPTrigger.MaxBodyBytes), or the function answered 413: the request
+	// body is larger than it accepts.
+	ErrBodyTooLarge = errors.New("body too large")
 	// ErrMissingRequestID: the response has no "request_id".
 	ErrMissingRequestID = errors.New("response has no request_id")
-	// ErrInvocationFailed: the response has no "is_cold", which is how
+	// ErrInvocationFailed: the function itself failed. Either its handler
+	// returned an error, raised or panicked (status 500 with this project's
+	// error shape or upstream's bottle error page; the error carries a
+	// [*HandlerError]), or a 200 response has no "is_cold", which is how
 	// upstream's wrappers report a failed invocation.
 	ErrInvocationFailed = errors.New("invocation failed")
 	// ErrMalformedResponse: a field of the response has the wrong type or
@@ -68,25 +78,43 @@ func (e *InvocationError) Error() string {
 		b.WriteString(strconv.Itoa(e.Status))
 		b.WriteString(")")
 	}
-	if e.Body != "" || e.Status != 0 {
+	var he *HandlerError
+	isHandler := errors.As(e.Err, &he)
+	if !isHandler && (e.Body != "" || e.Status != 0) {
 		b.WriteString("; body: ")
 		b.WriteString(strconv.Quote(e.Body))
 	}
-	if hint := hintFor(e.Kind); hint != "" {
+	if hint := e.hint(isHandler); hint != "" {
 		b.WriteString("; ")
 		b.WriteString(hint)
+	}
+	if isHandler && he.Stack != "" {
+		b.WriteString("\n")
+		b.WriteString(clip(he.Stack, maxStackInError))
 	}
 	return b.String()
 }
 
-func hintFor(kind error) string {
-	switch kind {
+// maxStackInError bounds the stack an error message shows; the
+// HandlerError keeps more.
+const maxStackInError = 4 << 10
+
+func (e *InvocationError) hint(handler bool) string {
+	switch {
+	case handler:
+		return "the handler's own error: fix the handler or its input (errors.As gives the *sebs.HandlerError)"
+	case e.Kind == ErrBodyTooLarge && e.Status == http.StatusRequestEntityTooLarge:
+		return "send a smaller payload (pass large inputs through storage, as SeBS benchmarks do)"
+	}
+	switch e.Kind {
 	case ErrConnection:
 		return "check that the function is running and listening at this address"
 	case ErrTimeout:
 		return "raise the function's timeout or the context deadline if the function is just slow"
 	case ErrBodyTooLarge:
 		return "raise HTTPTrigger.MaxBodyBytes if such a response is expected"
+	case ErrBadPayload:
+		return "send only values encoding/json can encode (no NaN or Inf, channels or functions), or pass the JSON yourself as []byte"
 	case ErrInvocationFailed:
 		return "the function reported an error; see its logs"
 	}

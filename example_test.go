@@ -73,7 +73,7 @@ func ExampleHTTPTrigger_InvokeAsync() {
 func ExampleInvocationError() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = io.WriteString(w, `{"error":"division by zero"}`)
+		_, _ = io.WriteString(w, `{"error":"division by zero","error_type":"ZeroDivisionError","stack":"","panic":false}`)
 	}))
 	defer srv.Close()
 	trigger := sebs.NewHTTPTrigger(srv.Listener.Addr().String())
@@ -82,16 +82,21 @@ func ExampleInvocationError() {
 	res, err := trigger.Invoke(context.Background(), nil)
 	var ie *sebs.InvocationError
 	if errors.As(err, &ie) {
-		fmt.Println("status error:", errors.Is(err, sebs.ErrStatus))
+		fmt.Println("handler failed:", errors.Is(err, sebs.ErrInvocationFailed))
 		fmt.Println("status:", ie.Status)
-		fmt.Println("body:", ie.Body)
 		fmt.Println("failure recorded:", res.Stats.Failure)
 	}
+	var he *sebs.HandlerError
+	if errors.As(err, &he) {
+		fmt.Println("message:", he.Message)
+		fmt.Println("type:", he.Type)
+	}
 	// Output:
-	// status error: true
+	// handler failed: true
 	// status: 500
-	// body: {"error":"division by zero"}
 	// failure recorded: true
+	// message: division by zero
+	// type: ZeroDivisionError
 }
 
 func ExampleMarshalUpstream() {

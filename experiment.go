@@ -14,7 +14,8 @@ import (
 // configuration.
 //
 // Its JSON is upstream's ExperimentResult (keys _invocations, _metrics, begin_time, end_time, config,
-// result_bucket), which upstream's tools read back. BeginTime and EndTime are epoch seconds, as upstream
+// result_bucket, and statistics when set, as upstream's perf-cost files have it), which upstream's tools
+// read back. BeginTime and EndTime are epoch seconds, as upstream
 // writes them. Config is free-form; it must never hold secrets (upstream writes its storage credentials
 // there; this package's writers do not).
 //
@@ -26,10 +27,14 @@ type ExperimentResult struct {
 	Metrics map[string]map[string]any
 	// BeginTime and EndTime are the experiment's wall-clock bounds in epoch seconds; 0 when unset.
 	BeginTime, EndTime float64
-	// Config describes the experiment, upstream's {"experiments": {...}, "deployment": {...}}.
+	// Config describes the experiment, upstream's {"experiments": {...}, "deployment": {...}}. Upstream's
+	// loader needs particular keys in it: build it with [UpstreamExperimentsConfig].
 	Config map[string]any
 	// ResultBucket is upstream's result bucket, nil (null) locally.
 	ResultBucket *string
+	// Statistics is the perf-cost "statistics" upstream writes beside an experiment's results (the
+	// failure count among them); nil leaves the key out. Upstream's loader ignores it.
+	Statistics *PerfCostStatistics
 }
 
 // AddInvocation stores r under function and r's request ID. A result without a request ID (a failed
@@ -70,8 +75,8 @@ func (e *ExperimentResult) Observe(t time.Time) {
 	}
 }
 
-// Merge adds other's invocations and metrics to e, widens e's time bounds to cover other's, and takes
-// other's config and result bucket where e has none. On equal keys other's entries win, except failed
+// Merge adds other's invocations and metrics to e, widens e's time bounds to cover other's, takes
+// other's config and result bucket where e has none, and adds other's statistics to e's. On equal keys other's entries win, except failed
 // invocations whose "failed-<n>" key is taken: they are renumbered as AddInvocation numbers them, so no
 // failure is lost.
 func (e *ExperimentResult) Merge(other *ExperimentResult) {
@@ -113,6 +118,12 @@ func (e *ExperimentResult) Merge(other *ExperimentResult) {
 	if e.ResultBucket == nil {
 		e.ResultBucket = other.ResultBucket
 	}
+	if other.Statistics != nil {
+		if e.Statistics == nil {
+			e.Statistics = &PerfCostStatistics{Failures: []string{}, Incorrect: []*ExecutionResult{}}
+		}
+		e.Statistics.merge(other.Statistics)
+	}
 }
 
 // Functions lists the names of the functions with invocations, sorted.
@@ -128,6 +139,7 @@ type experimentJSON struct {
 	EndTime      float64                                `json:"end_time"`
 	Config       map[string]any                         `json:"config"`
 	ResultBucket *string                                `json:"result_bucket"`
+	Statistics   *PerfCostStatistics                    `json:"statistics,omitempty"`
 }
 
 // MarshalJSON writes upstream's shape; nil maps are written as {}.
@@ -139,6 +151,7 @@ func (e ExperimentResult) MarshalJSON() ([]byte, error) {
 		EndTime:      e.EndTime,
 		Config:       e.Config,
 		ResultBucket: e.ResultBucket,
+		Statistics:   e.Statistics,
 	}
 	if j.Invocations == nil {
 		j.Invocations = map[string]map[string]*ExecutionResult{}
@@ -169,9 +182,59 @@ func (e *ExperimentResult) UnmarshalJSON(data []byte) error {
 		EndTime:      j.EndTime,
 		Config:       j.Config,
 		ResultBucket: j.ResultBucket,
+		Statistics:   j.Statistics,
 	}
 	if e.Metrics == nil {
 		e.Metrics = j.LegacyMetrics
 	}
 	return nil
+}
+
+// UpstreamExperimentsConfig returns the "config" of an experiments.json in the shape upstream's loader
+// (sebs/experiments/result.py Result.deserialize, which calls sebs/experiments/config.py
+// Config.deserialize and, given a cache, the local deployment's config loader) accepts, for a run of
+// functions on runtime rt and architecture arch (x64 when empty). experiments holds the settings of each
+// experiment by name, e.g. {"perf-cost": {...}}; it is written under "experiments" as upstream's
+// serialize does.
+//
+// What the loader needs, and this writes: in "experiments", the booleans update_code, update_storage and
+// download_results, the architecture, a runtime whose language upstream knows (python, nodejs, java, cpp)
+// with a variant it knows for that language, system_variant "package" (upstream's newer loaders check it)
+// and container_deployment false (its older ones, until 2025, require it); in "deployment", the name
+// "local" (resources are optional). A runtime upstream does not know (Go) is written as
+// [Runtime.Upstream] names it, and the true one beside it under "gosebs_runtime", a key upstream ignores.
+// A file with several runtimes names one of them; the experiment settings can list them all.
+func UpstreamExperimentsConfig(rt Runtime, arch Architecture, experiments map[string]any) map[string]any {
+	if arch == "" {
+		arch = ArchX64
+	}
+	if experiments == nil {
+		experiments = map[string]any{}
+	}
+	up := rt.Upstream()
+	if rt.Variant == "" {
+		rt.Variant = DefaultVariant
+	}
+	exp := map[string]any{
+		"update_code":          false,
+		"update_storage":       false,
+		"download_results":     false,
+		"container_deployment": false,
+		"system_variant":       "package",
+		"architecture":         string(arch),
+		"flags":                map[string]any{},
+		"runtime":              up,
+		"experiments":          experiments,
+	}
+	if up != rt {
+		exp["gosebs_runtime"] = rt
+	}
+	return map[string]any{
+		"experiments": exp,
+		"deployment": map[string]any{
+			"name":      "local",
+			"region":    "",
+			"resources": map[string]any{"allocated_ports": []int{}},
+		},
+	}
 }

@@ -6,21 +6,33 @@ import (
 	"time"
 )
 
+// DefaultTimeout is the timeout of a function whose configured Timeout is 0:
+// what [FunctionConfig.TimeoutDuration] returns, and so what the HTTP
+// trigger of a Function or LocalFunction read or started with such a config
+// waits at most per call.
+const DefaultTimeout = 60 * time.Second
+
 // FunctionConfig is the resource configuration of a function: its timeout in
 // seconds, its memory in MB, its runtime and its architecture.
 //
 // Its JSON is upstream's: {"architecture", "memory", "runtime", "timeout"}.
 // A missing architecture reads as x64, upstream's default.
 type FunctionConfig struct {
-	Timeout      int          `json:"timeout"` // seconds
-	Memory       int          `json:"memory"`  // MB
+	// Timeout bounds each call, in seconds; 0 (or less) means
+	// DefaultTimeout, never "no timeout".
+	Timeout      int          `json:"timeout"`
+	Memory       int          `json:"memory"` // MB
 	Runtime      Runtime      `json:"runtime"`
 	Architecture Architecture `json:"architecture"`
 }
 
-// TimeoutDuration returns the configured timeout as a time.Duration; zero
-// means no timeout.
+// TimeoutDuration returns the configured timeout as a time.Duration:
+// Timeout seconds, or DefaultTimeout when Timeout is 0 or negative. It is
+// never 0.
 func (c FunctionConfig) TimeoutDuration() time.Duration {
+	if c.Timeout <= 0 {
+		return DefaultTimeout
+	}
 	return time.Duration(c.Timeout) * time.Second
 }
 

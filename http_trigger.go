@@ -44,9 +44,15 @@ type HTTPTrigger struct {
 	// verify_ssl=False).
 	InsecureSkipVerify bool
 	// Timeout bounds each call, on top of the context's deadline; 0 means
-	// none. A LocalFunction sets it from the function's configured timeout.
+	// none for a trigger made by hand. A Function read from JSON and a
+	// LocalFunction set it from the function's configuration
+	// ([FunctionConfig.TimeoutDuration]: DefaultTimeout when the config
+	// says 0).
 	Timeout time.Duration
 	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
+	// The body is read in memory close to its own size: one buffer of its
+	// Content-Length, or chunks joined once; a body past the limit costs
+	// the limit plus a few MiB before ErrBodyTooLarge, never a multiple.
 	MaxBodyBytes int64
 
 	mu     sync.Mutex
@@ -154,22 +160,16 @@ func (t *HTTPTrigger) maxBody() int64 {
 	return DefaultMaxBodyBytes
 }
 
-// maxPooledBuffer keeps buffers that held huge bodies out of the pool.
-const maxPooledBuffer = 4 << 20
-
-func (t *HTTPTrigger) getBuf() *bytes.Buffer {
-	if b, ok := t.bufs.Get().(*bytes.Buffer); ok {
-		b.Reset()
+// getBuf returns a pooled buffer for the first bytes of a response body.
+func (t *HTTPTrigger) getBuf() *[]byte {
+	if b, ok := t.bufs.Get().(*[]byte); ok {
 		return b
 	}
-	return new(bytes.Buffer)
+	b := make([]byte, 0, firstBodyChunk)
+	return &b
 }
 
-func (t *HTTPTrigger) putBuf(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
-		t.bufs.Put(b)
-	}
-}
+func (t *HTTPTrigger) putBuf(b *[]byte) { t.bufs.Put(b) }
 
 // invocation holds one call's state and result in a single allocation.
 type invocation struct {
@@ -220,18 +220,20 @@ func EncodePayload(payload any) ([]byte, error) {
 // sent as they are.
 //
 // The call ends at the earlier of ctx's deadline and the trigger's Timeout.
-// Failures are [*InvocationError]s. When a response arrived but was bad (a
+// Failures are [*InvocationError]s: a payload that cannot be encoded is
+// [ErrBadPayload] and a trigger without a usable URL [ErrConnection], both
+// before anything is sent. When a response arrived but was bad (a
 // status other than 200, a body that is not JSON or too large, a missing
 // request_id or is_cold), Invoke returns the result too, with
 // Stats.Failure set, its times, and whatever output could be decoded.
 func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult, error) {
 	client, target, err := t.setup()
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrConnection, URL: t.URL, Err: err}
 	}
 	body, err := EncodePayload(payload)
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrBadPayload, URL: target, Err: err}
 	}
 	if t.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -261,22 +263,25 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 		end := time.Now()
 		inv.finish(end)
 		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
-			Err: fmt.Errorf("Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
+			Err: fmt.Errorf("response Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
 	}
 	buf := t.getBuf()
 	defer t.putBuf(buf)
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	data, over, err := readBody(resp.Body, resp.ContentLength, max, *buf)
 	end := time.Now()
 	if err != nil {
 		return nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
 	}
 	inv.finish(end)
-	if int64(buf.Len()) > max {
-		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(buf.Bytes()),
-			Err: fmt.Errorf("body exceeds the limit of %d bytes", max)}
+	if over {
+		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(data),
+			Err: fmt.Errorf("response body exceeds the limit of %d bytes", max)}
 	}
-	if err := parseResponse(&inv.res, resp.StatusCode, buf.Bytes()); err != nil {
+	if err := parseResponse(&inv.res, resp.StatusCode, data); err != nil {
 		err.URL = target
+		if err.Status == http.StatusRequestEntityTooLarge {
+			err.Err = fmt.Errorf("%d-byte %w", len(body), err.Err)
+		}
 		return &inv.res, err
 	}
 	return &inv.res, nil

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +33,21 @@ func respond(status int, body string) http.HandlerFunc {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, body)
+	}
+}
+
+// respondFile answers with status and the contents of a testdata file.
+func respondFile(status int, contentType, path string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		body, err := os.ReadFile(path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusTeapot)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
 	}
 }
 
@@ -60,7 +77,7 @@ func TestHTTPTriggerResponses(t *testing.T) {
 				assert.False(t, r.Stats.Failure)
 				assert.Equal(t, "0123456789ab", r.Detail.ContainerID)
 				assert.Equal(t, 1234*time.Microsecond, r.Detail.HandlerDuration())
-				assert.Equal(t, map[string]any{"output": map[string]any{"result": 0.001}}, r.Output["result"])
+				assert.Equal(t, map[string]any{"output": map[string]any{"result": json.Number("0.001")}}, r.Output["result"], "numbers keep their text")
 			}},
 		{name: "python wrapper microseconds", handler: respond(200, `{"begin":"1735787045.100000","end":"1735787045.100001","request_id":"a","is_cold":false,"result":{"output":1}}`), wantBench: time.Microsecond},
 		{name: "node wrapper milliseconds", handler: respond(200, `{"begin":"1735787045.100","end":"1735787045.102","request_id":"a","is_cold":false,"result":{"output":1}}`), wantBench: 2 * time.Millisecond},
@@ -75,19 +92,56 @@ func TestHTTPTriggerResponses(t *testing.T) {
 			check: func(t *testing.T, r *sebs.ExecutionResult, _ error) { assert.Equal(t, "aws", r.RequestID) }},
 		{name: "body envelope string not JSON", handler: respond(200, `{"body":"Internal Server Error"}`), wantKind: sebs.ErrNotJSON},
 		{name: "body envelope number", handler: respond(200, `{"body":5}`), wantKind: sebs.ErrNotJSON},
-		{name: "status 500 wire error", handler: respond(500, `{"error":"boom","request_id":"r5","is_cold":false,"container_id":"c"}`), wantKind: sebs.ErrStatus,
+		{name: "status 500 wire error", handler: respond(500, `{"error":"boom","request_id":"r5","is_cold":false,"container_id":"c"}`), wantKind: sebs.ErrInvocationFailed,
 			check: func(t *testing.T, r *sebs.ExecutionResult, err error) {
 				var ie *sebs.InvocationError
 				require.ErrorAs(t, err, &ie)
 				assert.Equal(t, 500, ie.Status)
 				assert.Contains(t, ie.Body, "boom")
 				assert.Contains(t, err.Error(), "status 500")
-				assert.Contains(t, err.Error(), "boom")
+				assert.Contains(t, err.Error(), "handler failed: boom")
+				assert.NotErrorIs(t, err, sebs.ErrStatus)
+				var he *sebs.HandlerError
+				require.ErrorAs(t, err, &he, "an old-style response (only \"error\") is a handler error too")
+				assert.Equal(t, sebs.HandlerError{Status: 500, Message: "boom"}, *he)
 				assert.Equal(t, "boom", r.Output["error"], "the decoded output is kept")
 			}},
-		{name: "status 500 HTML", handler: respond(500, `<html>Traceback</html>`), wantKind: sebs.ErrStatus,
+		{name: "status 500 handler error shape", wantKind: sebs.ErrInvocationFailed,
+			handler: respond(500, `{"error":"items must be in 1..10000000, got \"-1\"","error_type":"*fmt.wrapError",`+
+				`"stack":"goroutine 7 [running]:\nmain.handler()\n\t/src/main.go:12","panic":true,"request_id":"r","is_cold":false}`),
+			check: func(t *testing.T, _ *sebs.ExecutionResult, err error) {
+				var he *sebs.HandlerError
+				require.ErrorAs(t, err, &he)
+				assert.Equal(t, sebs.HandlerError{Status: 500, Message: `items must be in 1..10000000, got "-1"`, Type: "*fmt.wrapError",
+					Stack: "goroutine 7 [running]:\nmain.handler()\n\t/src/main.go:12", Panic: true}, *he)
+				msg := err.Error()
+				assert.Contains(t, msg, `handler panicked (*fmt.wrapError): items must be in 1..10000000, got "-1"`, "the message unescaped")
+				assert.NotContains(t, msg, `\"`, "no escaped JSON excerpt")
+				assert.Contains(t, msg, "main.handler()\n\t/src/main.go:12", "the stack is shown")
+			}},
+		{name: "status 500 bottle error page", wantKind: sebs.ErrInvocationFailed,
+			handler: respondFile(500, "text/html; charset=UTF-8", "testdata/upstream/bottle_500.html"),
+			check: func(t *testing.T, _ *sebs.ExecutionResult, err error) {
+				var he *sebs.HandlerError
+				require.ErrorAs(t, err, &he)
+				want := `size must be in ['test', 'small'], got <huge> & more`
+				assert.Equal(t, want, he.Message, "the traceback's last line, unescaped")
+				assert.Equal(t, "ValueError", he.Type)
+				assert.True(t, strings.HasPrefix(he.Stack, "Traceback (most recent call last):"), he.Stack)
+				assert.Contains(t, he.Stack, `File "/function/function.py", line 9, in handler`)
+				assert.Contains(t, err.Error(), "handler failed (ValueError): "+want)
+				assert.Contains(t, err.Error(), `File "/function/function.py", line 9, in handler`, "the user sees the traceback")
+			}},
+		{name: "status 500 HTML without pre", handler: respond(500, `<html>Traceback</html>`), wantKind: sebs.ErrStatus,
 			check: func(t *testing.T, _ *sebs.ExecutionResult, err error) { assert.Contains(t, err.Error(), "Traceback") }},
-		{name: "status 413", handler: respond(413, `{"error":"too large"}`), wantKind: sebs.ErrStatus},
+		{name: "status 503 with error", handler: respond(503, `{"error":"overloaded"}`), wantKind: sebs.ErrStatus},
+		{name: "status 413", handler: respond(413, `<h1>Error: 413 Request Entity Too Large</h1><pre>Request entity too large</pre>`), wantKind: sebs.ErrBodyTooLarge,
+			check: func(t *testing.T, _ *sebs.ExecutionResult, err error) {
+				assert.Contains(t, err.Error(), `15-byte request body larger than the function accepts`) // {"sleep":0.001}
+				assert.Contains(t, err.Error(), "102400 bytes")
+				assert.Contains(t, err.Error(), "status 413")
+				assert.NotContains(t, err.Error(), "MaxBodyBytes", "the response limit is not the cause")
+			}},
 		{name: "redirect is not followed", handler: http.RedirectHandler("/elsewhere", http.StatusFound), wantKind: sebs.ErrStatus},
 		{name: "not JSON", handler: respond(200, `result:ok`), wantKind: sebs.ErrNotJSON,
 			check: func(t *testing.T, _ *sebs.ExecutionResult, err error) { assert.Contains(t, err.Error(), "result:ok") }},
@@ -305,8 +359,14 @@ func TestHTTPTriggerPayloads(t *testing.T) {
 		assert.Equal(t, "application/json", gotType)
 		mu.Unlock()
 	}
-	_, err := tr.Invoke(context.Background(), map[string]any{"ch": make(chan int)})
-	require.ErrorContains(t, err, "encode payload")
+	for name, bad := range map[string]any{"channel": map[string]any{"ch": make(chan int)}, "NaN": math.NaN(), "func": func() {}} {
+		res, err := tr.Invoke(context.Background(), bad)
+		var ie *sebs.InvocationError
+		require.ErrorAs(t, err, &ie, name)
+		assert.ErrorIs(t, err, sebs.ErrBadPayload, name)
+		assert.Nil(t, res, name)
+		assert.Contains(t, err.Error(), "encode payload", name)
+	}
 }
 
 func TestHTTPTriggerURLs(t *testing.T) {
@@ -324,7 +384,8 @@ func TestHTTPTriggerURLs(t *testing.T) {
 	for _, bad := range []string{"", "ftp://127.0.0.1:21", "http://", "http://[::1"} {
 		tr := sebs.NewHTTPTrigger(bad)
 		_, err := tr.Invoke(context.Background(), nil)
-		assert.Error(t, err, bad)
+		var ie *sebs.InvocationError
+		assert.ErrorAs(t, err, &ie, bad)
 	}
 }
 

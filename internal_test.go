@@ -41,6 +41,29 @@ func TestParseEpochMicros(t *testing.T) {
 			t.Errorf("parseEpochMicros(%q) = %d, %v; want %d, ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
+	// Beyond six fraction digits upstream rounds the float: these are
+	// CPython 3's datetime.fromtimestamp(float(s)) in µs (issue 12).
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{"1735787045.1234565", 1735787045123456},
+		{"1735787045.1234575", 1735787045123457},
+		{"1735787045.0000005", 1735787045000000},
+		{"1735787045.9999995", 1735787046000000},
+		{"1735787045.9999999", 1735787046000000},
+		{"1.2345675", 1234568},
+		{"1735787045.12345650000001", 1735787045123456}, // the text is above half; the float is not
+		{"1735787045.1000001", 1735787045100000},
+		{"1735787045.123456789", 1735787045123457},
+		{"1735787045.1234564999", 1735787045123456},
+		{"-1.0000005", -1000001},
+		{"1.7e9", 1700000000000000},
+	} {
+		if got, err := parseEpochMicros(tc.in); err != nil || got != tc.want {
+			t.Errorf("parseEpochMicros(%q) = %d, %v; want %d as Python", tc.in, got, err, tc.want)
+		}
+	}
 	// No float rounding: a µs difference at today's epoch survives exactly,
 	// where float64 seconds would lose it (1735787045.000001 has 16 digits).
 	b, _ := parseEpochMicros("1735787045.000001")
@@ -58,6 +81,9 @@ func FuzzParseEpochMicros(f *testing.F) {
 		got, err := parseEpochMicros(s)
 		if err != nil || strings.ContainsAny(s, "eE") {
 			return
+		}
+		if _, frac, _ := strings.Cut(s, "."); len(strings.TrimSpace(frac)) > 6 {
+			return // rounded through a float, as upstream (table above)
 		}
 		// Compare with exact rational arithmetic, rounding half to even.
 		r, ok := new(big.Rat).SetString(strings.TrimSpace(s))
@@ -97,6 +123,9 @@ func FuzzParseResponse(f *testing.F) {
 		f.Add(200, []byte(s))
 	}
 	f.Add(500, []byte(`{"error":"boom","request_id":"r","is_cold":false}`))
+	f.Add(500, []byte(`{"error":{"code":1},"error_type":"ValueError","stack":"Traceback","panic":false}`))
+	f.Add(500, []byte(`<pre>x</pre><h2>Exception:</h2><pre>KeyError(&#039;a&#039;)</pre><pre>Traceback (most recent call last):\nKeyError: &#039;a&#039;</pre>`))
+	f.Add(413, []byte(`<pre>Request entity too large</pre>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		res := &ExecutionResult{Detail: &Detail{}}
 		err := parseResponse(res, status, body)
@@ -115,7 +144,7 @@ func FuzzParseResponse(f *testing.F) {
 		if !res.Stats.Failure {
 			t.Fatal("error without Failure set")
 		}
-		kinds := []error{ErrStatus, ErrNotJSON, ErrMissingRequestID, ErrInvocationFailed, ErrMalformedResponse}
+		kinds := []error{ErrStatus, ErrNotJSON, ErrMissingRequestID, ErrInvocationFailed, ErrMalformedResponse, ErrBodyTooLarge}
 		n := 0
 		for _, k := range kinds {
 			if errors.Is(err, k) {
@@ -125,7 +154,20 @@ func FuzzParseResponse(f *testing.F) {
 		if n != 1 {
 			t.Fatalf("error %v matches %d kinds", err, n)
 		}
-		if status != 200 && !errors.Is(err, ErrStatus) {
+		var he *HandlerError
+		switch {
+		case status == 413:
+			if !errors.Is(err, ErrBodyTooLarge) {
+				t.Fatalf("status 413 gave %v", err)
+			}
+		case status != 200 && errors.As(err, &he):
+			if status != 500 || !errors.Is(err, ErrInvocationFailed) || he.Status != 500 {
+				t.Fatalf("status %d gave handler error %v", status, err)
+			}
+			if len(he.Message) > maxHandlerMessage+64 || len(he.Stack) > maxHandlerStack+64 {
+				t.Fatalf("handler error of %d+%d bytes", len(he.Message), len(he.Stack))
+			}
+		case status != 200 && !errors.Is(err, ErrStatus):
 			t.Fatalf("status %d gave %v", status, err)
 		}
 		if len(err.Body) > maxExcerpt+64 {

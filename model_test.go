@@ -41,7 +41,7 @@ func exampleResult() sebs.ExecutionResult {
 	r := sebs.ExecutionResult{
 		Output: map[string]any{
 			"begin": "1735787045.100000", "end": "1735787045.101234", "is_cold": false,
-			"request_id": "9b1d3c4e", "result": map[string]any{"output": map[string]any{"result": 1.0}},
+			"request_id": "9b1d3c4e", "result": map[string]any{"output": map[string]any{"result": json.Number("1")}},
 		},
 		RequestID: "9b1d3c4e",
 		Times: sebs.ExecutionTimes{
@@ -110,6 +110,12 @@ func TestRuntimeJSON(t *testing.T) {
 func TestFunctionConfig(t *testing.T) {
 	cfg := exampleConfig()
 	assert.Equal(t, 10*time.Second, cfg.TimeoutDuration())
+	assert.Equal(t, 60*time.Second, sebs.DefaultTimeout)
+	assert.Equal(t, sebs.DefaultTimeout, sebs.FunctionConfig{}.TimeoutDuration(), "0 means the default, not no timeout")
+	assert.Equal(t, sebs.DefaultTimeout, sebs.FunctionConfig{Timeout: -1}.TimeoutDuration())
+	var fn sebs.Function
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"f","config":{"timeout":0},"triggers":[{"type":"HTTP","url":"127.0.0.1:1"}]}`), &fn))
+	assert.Equal(t, sebs.DefaultTimeout, fn.Triggers(sebs.TriggerHTTP)[0].(*sebs.HTTPTrigger).Timeout)
 	// Upstream's verified serialization (sebs.md §1.9).
 	b, err := json.Marshal(cfg)
 	require.NoError(t, err)

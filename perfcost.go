@@ -38,8 +38,81 @@ func PerfCostColumns() []string {
 	return []string{"memory", "type", "is_cold", "exec_time", "connection_time", "client_time", "provider_time", "mem_used"}
 }
 
+// PerfCost collects upstream's perf-cost accounting of a run's invocations: the result.csv rows of the
+// successful ones, and the failed ones, which upstream counts (statistics.failures_count) and never writes
+// to result.csv (the CSV has no column saying a row failed). The zero value is ready to use; it is not safe
+// for concurrent use.
+type PerfCost struct {
+	// Rows are the result.csv rows of the successful invocations, in the order they were added.
+	Rows []PerfCostRow
+	// Failures are the failed invocations' error messages (each at most 1 KiB), as upstream's
+	// statistics.failures; len(Failures) is the failure count.
+	Failures []string
+	// ColdCount is how many of the Rows were cold, as upstream's statistics.cold_count.
+	ColdCount int
+}
+
+// Add accounts for one invocation of experiment type typ on a function with memory MB: r and err are
+// what the trigger's Invoke returned. A nil r, a non-nil err or r.Stats.Failure make it a failure, which
+// is counted and not given a row. Add reports whether a row was added.
+func (p *PerfCost) Add(memory int, typ string, r *ExecutionResult, err error) bool {
+	if err != nil || r == nil || r.Stats.Failure {
+		msg := "invocation failed"
+		if err != nil {
+			msg = clip(err.Error(), 1<<10)
+		}
+		p.Failures = append(p.Failures, msg)
+		return false
+	}
+	p.Rows = append(p.Rows, NewPerfCostRow(memory, typ, r))
+	if r.Stats.ColdStart {
+		p.ColdCount++
+	}
+	return true
+}
+
+// Statistics returns the run's statistics in upstream's perf-cost shape.
+func (p *PerfCost) Statistics() *PerfCostStatistics {
+	return &PerfCostStatistics{
+		SamplesGenerated: len(p.Rows),
+		Failures:         append([]string{}, p.Failures...),
+		FailuresCount:    len(p.Failures),
+		Incorrect:        []*ExecutionResult{},
+		ColdCount:        p.ColdCount,
+	}
+}
+
+// PerfCostStatistics is the "statistics" object upstream's perf-cost experiment writes beside its
+// results (keys cold_count, failures, failures_count, incorrect, incorrect_count, samples_generated):
+// where the count of failed invocations lives, since result.csv has no row for them.
+type PerfCostStatistics struct {
+	// SamplesGenerated counts the invocations kept (written to result.csv).
+	SamplesGenerated int `json:"samples_generated"`
+	// Failures are the failed invocations' error messages.
+	Failures []string `json:"failures"`
+	// FailuresCount counts the failed invocations.
+	FailuresCount int `json:"failures_count"`
+	// Incorrect are results of the wrong kind for the experiment (a warm call in a cold experiment).
+	Incorrect []*ExecutionResult `json:"incorrect"`
+	// IncorrectCount counts Incorrect.
+	IncorrectCount int `json:"incorrect_count"`
+	// ColdCount counts the cold invocations kept.
+	ColdCount int `json:"cold_count"`
+}
+
+// merge adds other's counts and lists to s.
+func (s *PerfCostStatistics) merge(other *PerfCostStatistics) {
+	s.SamplesGenerated += other.SamplesGenerated
+	s.Failures = append(s.Failures, other.Failures...)
+	s.FailuresCount += other.FailuresCount
+	s.Incorrect = append(s.Incorrect, other.Incorrect...)
+	s.IncorrectCount += other.IncorrectCount
+	s.ColdCount += other.ColdCount
+}
+
 // NewPerfCostRow returns the result.csv row of r, an invocation of experiment type typ on a function
-// with memory MB, as upstream's perf-cost process step derives it.
+// with memory MB, as upstream's perf-cost process step derives it. It does not look at r.Stats.Failure:
+// use [PerfCost.Add], which leaves failed invocations out as upstream does.
 func NewPerfCostRow(memory int, typ string, r *ExecutionResult) PerfCostRow {
 	return PerfCostRow{
 		Memory:         memory,

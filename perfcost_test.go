@@ -2,6 +2,9 @@ package sebs_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +72,58 @@ func TestNewPerfCostRowTakesUpstreamFields(t *testing.T) {
 	}
 	if r.Times.ClientDuration() != 2500*time.Microsecond {
 		t.Fatalf("fixture client time %v", r.Times.ClientDuration())
+	}
+}
+
+// TestPerfCostLeavesFailuresOut: failed invocations are counted, as upstream's statistics.failures_count,
+// and get no result.csv row (upstream never writes them; the CSV cannot say a row failed) (issue 12).
+func TestPerfCostLeavesFailuresOut(t *testing.T) {
+	var pc sebs.PerfCost
+	failed := expResult("", false)
+	failed.Stats.Failure = true
+	failed.Times.Benchmark = 0
+	if !pc.Add(256, "warm", expResult("a", false), nil) || !pc.Add(256, "warm", expResult("b", true), nil) {
+		t.Fatal("a successful invocation was not given a row")
+	}
+	if pc.Add(256, "warm", failed, errors.New("sebs: invoke: unexpected HTTP status (status 500)")) ||
+		pc.Add(256, "warm", nil, errors.New("connection refused")) || pc.Add(256, "warm", failed, nil) {
+		t.Fatal("a failed invocation was given a row")
+	}
+	var buf bytes.Buffer
+	if err := sebs.WritePerfCostCSV(&buf, pc.Rows); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(buf.String(), "\r\n"); lines != 3 {
+		t.Fatalf("result.csv has %d lines, want the header and the 2 successful rows:\n%s", lines, buf.String())
+	}
+	if strings.Contains(buf.String(), ",0,,0") || strings.Contains(buf.String(), "warm,False,0,") {
+		t.Fatalf("result.csv has a failed call's row:\n%s", buf.String())
+	}
+	st := pc.Statistics()
+	want := &sebs.PerfCostStatistics{SamplesGenerated: 2, FailuresCount: 3, ColdCount: 1, Incorrect: []*sebs.ExecutionResult{},
+		Failures: []string{"sebs: invoke: unexpected HTTP status (status 500)", "connection refused", "invocation failed"}}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Fatalf("statistics (-want +got):\n%s", diff)
+	}
+
+	// The count reaches experiments.json in upstream's "statistics" shape, and adds up on merge.
+	exp := sebs.ExperimentResult{Statistics: st}
+	exp.Merge(&sebs.ExperimentResult{Statistics: &sebs.PerfCostStatistics{FailuresCount: 1, Failures: []string{"x"}, SamplesGenerated: 5}})
+	data, err := sebs.MarshalUpstream(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Statistics map[string]any `json:"statistics"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(doc.Statistics["failures_count"], " ", doc.Statistics["samples_generated"], " ", doc.Statistics["incorrect_count"]); got != "4 7 0" {
+		t.Fatalf("statistics failures_count, samples_generated, incorrect_count = %s, want 4 7 0:\n%s", got, data)
+	}
+	var none sebs.ExperimentResult
+	if data, _ := json.Marshal(none); strings.Contains(string(data), "statistics") {
+		t.Fatalf("statistics written when unset: %s", data)
 	}
 }

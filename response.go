@@ -4,14 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"net/http"
 )
 
 // parseResponse turns a function's HTTP response into res, as upstream's
-// HTTP trigger does: decode the JSON body, unwrap a "body" envelope (an
+// HTTP trigger does: decode the JSON body (numbers as json.Number, so the
+// function's integers above 2^53 stay exact), unwrap a "body" envelope (an
 // object, or a JSON string as AWS-style wrappers send), then require status
 // 200, a "request_id" and an "is_cold". It also maps this project's
-// "container_id" and "handler_ns" into res.Detail.
+// "container_id" and "handler_ns" into res.Detail. A status other than 200
+// is classified by statusError.
 //
 // res.Stats.Failure is set on every error and cleared on success. The error
 // leaves URL empty for the caller to fill.
@@ -21,8 +23,7 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		return &InvocationError{Kind: kind, Status: status, Body: excerpt(body), Err: err}
 	}
 
-	var out map[string]any
-	jsonErr := json.Unmarshal(body, &out)
+	out, jsonErr := decodeObject(body)
 	if jsonErr == nil && out == nil {
 		jsonErr = errors.New("body is null")
 	}
@@ -33,7 +34,7 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		res.Output = out
 	}
 	if status != 200 {
-		return fail(ErrStatus, nil)
+		return statusError(status, out, jsonErr == nil, body, fail)
 	}
 	if jsonErr != nil {
 		return fail(ErrNotJSON, jsonErr)
@@ -70,8 +71,10 @@ func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationErr
 		if c, ok := out["container_id"].(string); ok {
 			res.Detail.ContainerID = c
 		}
-		if ns, ok := out["handler_ns"].(float64); ok && ns >= 0 && ns < math.MaxInt64 && ns == math.Trunc(ns) {
-			res.Detail.HandlerNS = int64(ns)
+		if n, ok := out["handler_ns"].(json.Number); ok {
+			if ns, err := n.Int64(); err == nil && ns >= 0 {
+				res.Detail.HandlerNS = ns
+			}
 		}
 	}
 	res.Stats.Failure = false
@@ -88,8 +91,8 @@ func unwrapBody(out map[string]any) (map[string]any, error) {
 	case map[string]any:
 		return b, nil
 	case string:
-		var m map[string]any
-		if err := json.Unmarshal([]byte(b), &m); err != nil {
+		m, err := decodeObject([]byte(b))
+		if err != nil {
 			return nil, fmt.Errorf("\"body\" envelope is a string but not a JSON object: %w", err)
 		}
 		if m == nil {
@@ -107,4 +110,33 @@ func failureReason(out map[string]any) any {
 		return e
 	}
 	return out["result"]
+}
+
+// Upstream's Python server (bottle) refuses request bodies above its
+// MEMFILE_MAX with 413.
+const bottleMaxRequest = 102400
+
+// statusError classifies a response whose status is not 200:
+//   - 500 with an "error" key (this project's runtimes) or an HTML page with
+//     <pre> blocks (upstream's bottle server in debug mode) is the handler's
+//     own failure: ErrInvocationFailed carrying a *HandlerError;
+//   - 413 is a request body larger than the function accepts:
+//     ErrBodyTooLarge;
+//   - anything else is ErrStatus.
+func statusError(status int, out map[string]any, isJSON bool, body []byte, fail func(kind, err error) *InvocationError) *InvocationError {
+	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		return fail(ErrBodyTooLarge, fmt.Errorf("request body larger than the function accepts "+
+			"(upstream's bottle server accepts at most %d bytes, its MEMFILE_MAX)", bottleMaxRequest))
+	case status != http.StatusInternalServerError:
+	case isJSON:
+		if he, ok := handlerErrorFromJSON(status, out); ok {
+			return fail(ErrInvocationFailed, he)
+		}
+	default:
+		if he, ok := handlerErrorFromHTML(status, body); ok {
+			return fail(ErrInvocationFailed, he)
+		}
+	}
+	return fail(ErrStatus, nil)
 }

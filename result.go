@@ -208,7 +208,9 @@ func (b ExecutionBilling) BilledDuration() time.Duration {
 type ExecutionResult struct {
 	// Output is the whole decoded response (after unwrapping a "body"
 	// envelope), as upstream stores it; the handler's return value is under
-	// "result".
+	// "result". Its numbers are json.Number, the function's own text, so
+	// integers above 2^53 survive recording and rewriting exactly: read them
+	// with Int64 or Float64, or compare HandlerOutput's JSON.
 	Output        map[string]any
 	RequestID     string
 	Times         ExecutionTimes
@@ -256,7 +258,7 @@ type MemorySample struct {
 type resultJSON struct {
 	Billing       ExecutionBilling `json:"billing"`
 	Detail        *Detail          `json:"detail,omitempty"`
-	Output        map[string]any   `json:"output"`
+	Output        any              `json:"output"`
 	ProviderTimes ProviderTimes    `json:"provider_times"`
 	RequestID     string           `json:"request_id"`
 	Stats         ExecutionStats   `json:"stats"`
@@ -275,7 +277,7 @@ func (r ExecutionResult) MarshalJSON() ([]byte, error) {
 		Stats:         r.Stats,
 		Times:         r.Times,
 	}
-	if v.Output == nil {
+	if r.Output == nil {
 		v.Output = map[string]any{}
 	}
 	return json.Marshal(v)
@@ -285,11 +287,20 @@ func (r ExecutionResult) MarshalJSON() ([]byte, error) {
 // their defaults.
 func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
 	var v resultJSON
+	var raw json.RawMessage
+	v.Output = &raw
 	if err := json.Unmarshal(data, &v); err != nil {
 		return fmt.Errorf("sebs: decode execution result: %w", err)
 	}
+	var out map[string]any
+	if len(raw) > 0 {
+		var err error
+		if out, err = decodeObject(raw); err != nil {
+			return fmt.Errorf("sebs: decode execution result: \"output\": %w", err)
+		}
+	}
 	*r = ExecutionResult{
-		Output:        v.Output,
+		Output:        out,
 		RequestID:     v.RequestID,
 		Times:         v.Times,
 		ProviderTimes: v.ProviderTimes,

@@ -3,6 +3,7 @@ package sebs
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,6 +11,14 @@ import (
 type Language string
 
 // The languages upstream SeBS knows, plus Go for this project's own runtime.
+//
+// Upstream has no Go: its loaders reject "language": "go" ("Unknown language
+// type go"). A Go function's own files (its Function and LocalFunction JSON)
+// say "go" all the same, truthfully; upstream could not run them anyway.
+// Results files meant for upstream's tools name it as [Runtime.Upstream]
+// does: "cpp" (a native binary, upstream's nearest language) with the
+// version "go<version>", and keep the true runtime beside it (see
+// [UpstreamExperimentsConfig]).
 const (
 	LanguagePython Language = "python"
 	LanguageNodeJS Language = "nodejs"
@@ -144,4 +153,34 @@ func (r *Runtime) UnmarshalJSON(data []byte) error {
 	}
 	*r = Runtime(v)
 	return nil
+}
+
+// upstreamVariants are the variants upstream's loaders accept per language
+// (sebs/faas/function.py, Variant).
+var upstreamVariants = map[Language][]string{
+	LanguagePython: {DefaultVariant, "pypy"},
+	LanguageNodeJS: {DefaultVariant, "bun", "llrt"},
+	LanguageJava:   {DefaultVariant},
+	LanguageCpp:    {DefaultVariant},
+}
+
+// Upstream returns the runtime as upstream's loaders accept it: r itself
+// for python, nodejs, java and cpp with a variant upstream knows; Go as
+// {"language": "cpp", "version": "go<version>"}; an unknown variant (or
+// language) as the default variant (of cpp). Compare with r to see whether
+// anything was lost.
+func (r Runtime) Upstream() Runtime {
+	out := Runtime{Language: r.Language, Version: r.Version, Variant: r.Variant}
+	variants, known := upstreamVariants[r.Language]
+	if !known {
+		out.Language = LanguageCpp
+		variants = upstreamVariants[LanguageCpp]
+		if r.Language == LanguageGo {
+			out.Version = "go" + strings.TrimPrefix(r.Version, "go")
+		}
+	}
+	if out.Variant == "" || !slices.Contains(variants, out.Variant) {
+		out.Variant = DefaultVariant
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package sebs
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -17,10 +18,19 @@ const (
 	upstreamParseLayoutISO = time.RFC3339Nano
 )
 
+// naiveZone names the fixed zone of a naive time that does not exist in
+// the reader's zone (it falls in a daylight-saving gap there): the writer's
+// zone may well have had it. Such a time keeps its wall clock and is
+// written back in that zone, unchanged.
+const naiveZone = "naive"
+
 // formatUpstreamTime formats t as upstream's str(datetime) in local time,
-// truncated to microseconds.
+// truncated to microseconds; a time read from a naive string in a gap of
+// the local zone is written as it was read.
 func formatUpstreamTime(t time.Time) string {
-	t = t.In(time.Local)
+	if name, _ := t.Zone(); name != naiveZone {
+		t = t.In(time.Local)
+	}
 	if t.Nanosecond()/1000 == 0 {
 		return t.Format(upstreamLayoutNoFrac)
 	}
@@ -29,9 +39,20 @@ func formatUpstreamTime(t time.Time) string {
 
 // parseUpstreamTime reads upstream's str(datetime), naive (local time) or
 // with a UTC offset, and also accepts RFC 3339.
+//
+// A naive time is the writer's local wall clock. Read in the local zone, a
+// wall clock inside a daylight-saving gap would move by an hour (it does not
+// exist here); it is then read in a fixed zone named "naive" with the offset
+// in force before the gap, so it is written back as it was read.
 func parseUpstreamTime(s string) (time.Time, error) {
-	if t, err := time.ParseInLocation(upstreamParseLayout, s, time.Local); err == nil {
-		return t, nil
+	if wall, err := time.ParseInLocation(upstreamParseLayout, s, time.UTC); err == nil {
+		t := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), wall.Nanosecond(), time.Local)
+		if sameWallClock(t, wall) {
+			return t, nil
+		}
+		_, before := wall.Add(-12 * time.Hour).In(time.Local).Zone()
+		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), wall.Nanosecond(),
+			time.FixedZone(naiveZone, before)), nil
 	}
 	if t, err := time.Parse(upstreamParseLayoutTZ, s); err == nil {
 		return t, nil
@@ -40,6 +61,22 @@ func parseUpstreamTime(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("sebs: time %q is not in upstream's format \"2006-01-02 15:04:05[.999999]\"", s)
+}
+
+func sameWallClock(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
+}
+
+// pythonFloatMicros is what upstream makes of a function's "begin" or "end"
+// of f epoch seconds: Python's datetime.fromtimestamp(float(s)), which splits
+// the float into whole and fractional seconds (modf) and rounds the
+// fraction's microseconds half to even, in float arithmetic. Beyond six
+// fraction digits this differs from rounding the decimal text.
+func pythonFloatMicros(f float64) int64 {
+	whole, frac := math.Modf(f)
+	return int64(whole)*1_000_000 + int64(math.RoundToEven(frac*1e6))
 }
 
 // upstreamTime is a time.Time in upstream's JSON form.
