@@ -35,7 +35,7 @@ type faultCase struct {
 // faultCases are the misbehaviours the fault fixture does without killing its process.
 var faultCases = []faultCase{
 	{"bad-json", map[string]any{"fault": "bad-json"}, sebs.ErrNotJSON, []string{"not a JSON object", "this is not JSON", "status 200"}},
-	{"status-500", map[string]any{"fault": "status-500"}, sebs.ErrStatus, []string{"status 500", "status-500 requested"}},
+	{"status-500", map[string]any{"fault": "status-500"}, sebs.ErrInvocationFailed, []string{"status 500", "status-500 requested"}},
 	{"hang", map[string]any{"fault": "hang"}, sebs.ErrTimeout, []string{"timed out", "trigger timeout 2s"}},
 	{"huge-body-streamed", map[string]any{"fault": "huge-body", "bytes": endless}, sebs.ErrBodyTooLarge, []string{"too large", "limit of 1048576 bytes"}},
 	{"huge-body-declared", map[string]any{"fault": "huge-body", "bytes": endless, "declare_length": true}, sebs.ErrBodyTooLarge, []string{"too large", "Content-Length 1099511627776"}},

@@ -38,7 +38,7 @@ func TestPythonFunction(t *testing.T) {
 
 	_, err = fn.Invoke(ctx, map[string]any{"sleep": "not a number"})
 	require.Error(t, err)
-	assert.ErrorIs(t, err, sebs.ErrStatus)
+	assert.ErrorIs(t, err, sebs.ErrInvocationFailed)
 	assert.Contains(t, err.Error(), "500")
 
 	_, st, err := fn.ColdInvoke(ctx, input)
