@@ -1,0 +1,186 @@
+package netnsengine
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+)
+
+// TestEngine starts an engine, builds and runs a function on it, calls the function from this side of
+// the veth pair, reads its memory through the remote Docker stats API, removes it, and checks that
+// nothing is left on the engine, that the machine's own engine did none of the work, and that Close
+// leaves no namespace, veth, process, cgroup or directory.
+func TestEngine(t *testing.T) {
+	requireSupported(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	local := localEngine(t)
+
+	eng := startEngine(t, ctx)
+	tm := eng.Timings()
+	t.Logf("engine %s at %s: network %s, TLS %s, daemon start %s", eng.Namespace(), eng.DockerHost(), tm.Network, tm.TLS, tm.Daemon)
+	checkRoute(t, eng)
+	checkEnv(t, eng)
+
+	cli, err := eng.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		t.Fatalf("info over TLS: %v", err)
+	}
+	if !strings.HasPrefix(filepath.Base(filepath.Dir(info.Info.DockerRootDir)), eng.Namespace()) {
+		t.Errorf("engine's data root %s, want one in its own directory", info.Info.DockerRootDir)
+	}
+
+	built := buildHello(t, ctx, cli)
+	t.Logf("image build on the engine: %s", built)
+	ctr, url := runHello(t, ctx, cli, eng)
+	if body, want := call(t, ctx, url), "hello from "+ctr.Config.Hostname; body != want {
+		t.Errorf("GET %s = %q, want %q", url, body, want)
+	}
+	checkStats(t, ctx, cli, ctr.ID)
+
+	if _, err := cli.ContainerRemove(ctx, ctr.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.ImageRemove(ctx, helloImage, client.ImageRemoveOptions{PruneChildren: true}); err != nil {
+		t.Fatal(err)
+	}
+	left, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true})
+	if err != nil || len(left.Items) != 0 {
+		t.Errorf("containers left on the engine: %v (error %v)", left.Items, err)
+	}
+	imgs, err := cli.ImageList(ctx, client.ImageListOptions{All: true})
+	if err != nil || len(imgs.Items) != 0 {
+		t.Errorf("images left on the engine: %v (error %v)", imgs.Items, err)
+	}
+	local.check(t, info.Info.ID)
+
+	pid := eng.DaemonPID()
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	checkGone(t, eng.name, pid)
+}
+
+// checkRoute checks that this side reaches the engine's address through the engine's veth pair.
+func checkRoute(t *testing.T, eng *Engine) {
+	t.Helper()
+	out, err := exec.Command("ip", "route", "get", eng.IP().String()).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "dev "+eng.name.hostVeth()+" ") {
+		t.Errorf("route to %s: %s (error %v), want through dev %s", eng.IP(), out, err, eng.name.hostVeth())
+	}
+}
+
+// checkEnv checks that the docker CLI, given only Env, reaches the engine (when the CLI is installed).
+func checkEnv(t *testing.T, eng *Engine) {
+	t.Helper()
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Log("no docker CLI: Env checked by the moby client only")
+		return
+	}
+	cmd := exec.Command("docker", "info", "--format", "{{.DockerRootDir}}")
+	cmd.Env = append(os.Environ(), eng.Env()...)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), eng.Namespace()) {
+		t.Errorf("docker info with Env %v: %s (error %v), want the engine's data root", eng.Env(), out, err)
+	}
+}
+
+// checkStats reads one stats sample of the container from the remote API and checks it has memory.
+func checkStats(t *testing.T, ctx context.Context, cli *client.Client, id string) {
+	t.Helper()
+	res, err := cli.ContainerStats(ctx, id, client.ContainerStatsOptions{})
+	if err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	defer res.Body.Close()
+	var st container.StatsResponse
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		t.Fatalf("decode stats: %v", err)
+	}
+	if st.ID != id || st.MemoryStats.Usage == 0 {
+		t.Errorf("stats for %s: id %s, memory usage %d B; want the container's, above 0", id, st.ID, st.MemoryStats.Usage)
+	}
+	t.Logf("docker stats (one-shot, remote API): memory usage %d B", st.MemoryStats.Usage)
+}
+
+// checkGone checks that nothing of engine n is left on the machine.
+func checkGone(t *testing.T, n resourceName, daemonPID int) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(netnsDir, n.String())); !os.IsNotExist(err) {
+		t.Errorf("namespace %s still exists (stat error %v)", n, err)
+	}
+	if _, err := net.InterfaceByName(n.hostVeth()); err == nil {
+		t.Errorf("veth %s still exists", n.hostVeth())
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), n.String()+"*")); len(dirs) > 0 {
+		t.Errorf("directories left: %v", dirs)
+	}
+	if dirs := cgroupDirs(n.String()); len(dirs) > 0 {
+		t.Errorf("cgroups left: %v", dirs)
+	}
+	if daemonPID != 0 && running(daemonPID) {
+		t.Errorf("dockerd (pid %d) still runs", daemonPID)
+	}
+}
+
+// localState is what the machine's own engine looked like before the test.
+type localState struct {
+	cli *client.Client
+	id  string
+}
+
+// localEngine connects to the machine's own engine (as the environment says, by default the standard
+// socket), or returns a state that checks nothing when there is none.
+func localEngine(t *testing.T) localState {
+	t.Helper()
+	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Logf("no local engine client (%v): the local engine is not checked", err)
+		return localState{}
+	}
+	t.Cleanup(func() { cli.Close() })
+	info, err := cli.Info(t.Context(), client.InfoOptions{})
+	if err != nil {
+		t.Logf("no local engine (%v): the local engine is not checked", err)
+		return localState{}
+	}
+	return localState{cli: cli, id: info.Info.ID}
+}
+
+// check fails the test if the test's work reached the machine's own engine: the remote engine must be
+// another daemon, and the local one must have no image or container of the test's image. (Other tests
+// may use the local engine at the same time, so its whole container list is not compared.)
+func (l localState) check(t *testing.T, remoteID string) {
+	t.Helper()
+	if l.cli == nil {
+		return
+	}
+	if remoteID == l.id {
+		t.Errorf("remote engine has the local engine's ID %s: it is the same daemon", l.id)
+	}
+	imgs, err := l.cli.ImageList(t.Context(), client.ImageListOptions{Filters: make(client.Filters).Add("reference", helloImage)})
+	if err != nil || len(imgs.Items) != 0 {
+		t.Errorf("local engine has the test image: %v (error %v)", imgs.Items, err)
+	}
+	ctrs, err := l.cli.ContainerList(t.Context(), client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("ancestor", helloImage)})
+	if err != nil || len(ctrs.Items) != 0 {
+		t.Errorf("local engine has containers of the test image: %v (error %v)", ctrs.Items, err)
+	}
+}
