@@ -126,9 +126,12 @@ func (e *Engine) DockerHost() string {
 func (e *Engine) CertDir() string { return e.certDir }
 
 // Env is the environment that points Docker clients (the docker CLI, testcontainers-go, the moby
-// client's FromEnv) at the engine: DOCKER_HOST, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH.
+// client's FromEnv) at the engine: DOCKER_HOST, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, and
+// TESTCONTAINERS_HOST_OVERRIDE set to the engine's address, where testcontainers-go must call published
+// ports (it replaces the 127.0.0.1 that local runs use). Append it to os.Environ(): later entries win.
 func (e *Engine) Env() []string {
-	return []string{"DOCKER_HOST=" + e.DockerHost(), "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + e.certDir}
+	return []string{"DOCKER_HOST=" + e.DockerHost(), "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + e.certDir,
+		"TESTCONTAINERS_HOST_OVERRIDE=" + e.ip.String()}
 }
 
 // IP is the engine host's address, the namespace end of the veth pair: publish container ports on it

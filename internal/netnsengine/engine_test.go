@@ -30,6 +30,7 @@ func TestEngine(t *testing.T) {
 	t.Logf("engine %s at %s: network %s, TLS %s, daemon start %s", eng.Namespace(), eng.DockerHost(), tm.Network, tm.TLS, tm.Daemon)
 	checkRoute(t, eng)
 	checkEnv(t, eng)
+	checkIsolated(t, eng)
 
 	cli, err := eng.Client()
 	if err != nil {
@@ -84,6 +85,25 @@ func checkRoute(t *testing.T, eng *Engine) {
 	out, err := exec.Command("ip", "route", "get", eng.IP().String()).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "dev "+eng.name.hostVeth()+" ") {
 		t.Errorf("route to %s: %s (error %v), want through dev %s", eng.IP(), out, err, eng.name.hostVeth())
+	}
+}
+
+// checkIsolated checks that the running engine changed nothing of this side's firewall or mounts: its
+// iptables rules and its mounts stay in its namespaces.
+func checkIsolated(t *testing.T, eng *Engine) {
+	t.Helper()
+	if out, err := exec.Command("iptables-save").CombinedOutput(); err != nil {
+		t.Logf("iptables-save: %v: the host firewall is not checked", err)
+	} else {
+		for _, s := range []string{"10.212.", "10.213.", bridgeName, vethPrefix} {
+			if strings.Contains(string(out), s) {
+				t.Errorf("the host's iptables rules mention %q: the engine wrote rules outside its namespace", s)
+			}
+		}
+	}
+	mounts, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil || strings.Contains(string(mounts), eng.dir) {
+		t.Errorf("this side's mount table holds mounts under %s (read error %v): the engine's mounts leaked", eng.dir, err)
 	}
 }
 
