@@ -20,6 +20,7 @@ var programs = []struct{ name, pkg string }{
 	{"mount", "mount"},
 	{"sh", "dash"},
 	{"dockerd", "docker.io"},
+	{"docker-init", "tini"},
 	{"containerd", "containerd"},
 	{"runc", "runc"},
 	{"iptables", "iptables"},

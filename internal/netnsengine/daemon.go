@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,8 +40,11 @@ func (e *Engine) daemonArgs(driver string) []string {
 	}
 }
 
-// launch starts dockerd in the namespace (through nsenter, unshare and launch.sh) and waits until its
-// API answers over TLS from this side of the veth pair.
+// launch starts dockerd in the namespace and waits until its API answers over TLS from this side of the
+// veth pair. nsenter enters the network namespace; unshare makes a mount namespace (slave to the host's)
+// and a PID namespace whose init is docker-init (tini), which runs dockerd. PIDs the engine reports are
+// then not this machine's, as with a remote engine, and when the init ends the kernel kills everything
+// left in the PID namespace, containers included.
 func (e *Engine) launch(ctx context.Context, opts Options) error {
 	driver := opts.StorageDriver
 	if driver == "" {
@@ -61,15 +66,20 @@ func (e *Engine) launch(ctx context.Context, opts Options) error {
 		return fmt.Errorf("netnsengine: daemon log: %w", err)
 	}
 	defer logf.Close()
+	init, err := exec.LookPath("docker-init")
+	if err != nil {
+		return fmt.Errorf("netnsengine: %w", err)
+	}
 	args := append([]string{"--net=" + filepath.Join(netnsDir, e.name.String()), "--",
-		"unshare", "--mount", "--propagation", "slave", "--",
-		"sh", "-c", launchScript, "launch.sh", e.dir, dockerd}, e.daemonArgs(driver)...)
+		"unshare", "--mount", "--propagation", "slave", "--pid", "--fork", "--mount-proc", "--kill-child=SIGTERM", "--",
+		"sh", "-c", launchScript, "launch.sh", e.dir, init, "--", dockerd}, e.daemonArgs(driver)...)
 	cmd := exec.Command("nsenter", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	// Its own process group keeps a terminal's ^C away from it; the parent-death signal stops it when
-	// the test process dies without closing it (each of nsenter, unshare and sh execs the next, so the
-	// signal is dockerd's).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	// Its own process group keeps a terminal's ^C away from it. When the test process dies without
+	// closing the engine, the parent-death signal kills unshare (nsenter execs it), whose --kill-child
+	// sends SIGTERM to the init, which passes it to dockerd: the daemon shuts down. (unshare ignores
+	// SIGTERM itself, hence SIGKILL.)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	t := time.Now()
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("netnsengine: start dockerd: %w", err)
@@ -126,11 +136,51 @@ func (e *Engine) logTail() string {
 	return string(bytes.Join(lines, []byte("\n")))
 }
 
-// DaemonPID is the process ID of the engine's dockerd, 0 before it started.
+// DaemonPID is the process ID (in this machine's PID namespace) of the unshare process that holds the
+// engine's PID namespace: it exits when the daemon's init has. 0 before the start.
 func (e *Engine) DaemonPID() int {
 	if e.cmd == nil || e.cmd.Process == nil {
 		return 0
 	}
 	return e.cmd.Process.Pid
+}
+
+// stop ends the daemon gracefully: SIGTERM to the PID namespace's init, which passes it to dockerd; after
+// 20 s, SIGKILL to the init, which makes the kernel kill the whole PID namespace. It returns once unshare
+// has been waited for.
+func (e *Engine) stop() {
+	init := firstChild(e.cmd.Process.Pid)
+	if init == 0 {
+		// No init (it has exited, or the children file is missing): killing unshare makes it send
+		// SIGTERM to its child, if any.
+		e.cmd.Process.Kill()
+	} else {
+		syscall.Kill(init, syscall.SIGTERM)
+	}
+	select {
+	case <-e.exited:
+		return
+	case <-time.After(20 * time.Second):
+	}
+	if init != 0 {
+		syscall.Kill(init, syscall.SIGKILL)
+	}
+	e.cmd.Process.Kill()
+	<-e.exited
+}
+
+// firstChild returns the first child process of pid, or 0.
+func firstChild(pid int) int {
+	p := strconv.Itoa(pid)
+	data, err := os.ReadFile("/proc/" + p + "/task/" + p + "/children")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return 0
+	}
+	c, _ := strconv.Atoi(f[0])
+	return c
 }
 

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -160,8 +159,8 @@ func (e *Engine) Client() (*client.Client, error) {
 	return cli, nil
 }
 
-// Close removes the engine's containers, stops the daemon (SIGTERM, then SIGKILL after 20 s) and waits
-// for it, kills whatever it left running, and removes its cgroups, veth pair, namespace and directory
+// Close removes the engine's containers, stops the daemon (SIGTERM, then after 20 s SIGKILL to its PID
+// namespace) and waits for it, kills whatever it left running, and removes its cgroups, veth pair, namespace and directory
 // (data root included). It is safe to call more than once; later calls return the first call's error.
 func (e *Engine) Close() error {
 	e.closeOnce.Do(func() { e.closeErr = e.close() })
@@ -172,13 +171,7 @@ func (e *Engine) close() error {
 	var errs []error
 	if e.cmd != nil {
 		errs = append(errs, e.removeContainers())
-		e.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-e.exited:
-		case <-time.After(20 * time.Second):
-			e.cmd.Process.Kill()
-			<-e.exited
-		}
+		e.stop()
 	}
 	if e.name.owner.pid != 0 {
 		errs = append(errs, teardown(e.name, e.dir))

@@ -3,6 +3,7 @@ package netnsengine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -52,6 +53,7 @@ func TestEngine(t *testing.T) {
 		t.Errorf("GET %s = %q, want %q", url, body, want)
 	}
 	checkStats(t, ctx, cli, ctr.ID)
+	checkPIDNotLocal(t, ctr)
 
 	if _, err := cli.ContainerRemove(ctx, ctr.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
 		t.Fatal(err)
@@ -138,6 +140,18 @@ func checkStats(t *testing.T, ctx context.Context, cli *client.Client, id string
 		t.Errorf("stats for %s: id %s, memory usage %d B; want the container's, above 0", id, st.ID, st.MemoryStats.Usage)
 	}
 	t.Logf("docker stats (one-shot, remote API): memory usage %d B", st.MemoryStats.Usage)
+}
+
+// checkPIDNotLocal checks that the container's PID, as the engine reports it, does not name the
+// container's process on this side (the engine has a PID namespace of its own), so a harness cannot
+// find its cgroup through /proc as it could on a local engine: as on a real remote engine, memory comes
+// from Docker stats.
+func checkPIDNotLocal(t *testing.T, ctr container.InspectResponse) {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", ctr.State.Pid))
+	if err == nil && strings.Contains(string(data), ctr.ID) {
+		t.Errorf("/proc/%d/cgroup on this side names container %s: the engine's PIDs are this machine's", ctr.State.Pid, ctr.ID)
+	}
 }
 
 // checkGone checks that nothing of engine n is left on the machine.
