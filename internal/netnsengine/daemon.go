@@ -2,6 +2,7 @@ package netnsengine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -46,10 +47,7 @@ func (e *Engine) daemonArgs(driver string) []string {
 // then not this machine's, as with a remote engine, and when the init ends the kernel kills everything
 // left in the PID namespace, containers included.
 func (e *Engine) launch(ctx context.Context, opts Options) error {
-	driver := opts.StorageDriver
-	if driver == "" {
-		driver = "overlay2"
-	}
+	driver := cmp.Or(opts.StorageDriver, os.Getenv(EnvStorageDriver), "overlay2")
 	timeout := opts.StartTimeout
 	if timeout == 0 {
 		timeout = time.Minute
@@ -183,4 +181,3 @@ func firstChild(pid int) int {
 	c, _ := strconv.Atoi(f[0])
 	return c
 }
-

@@ -18,9 +18,15 @@ import (
 // Port is the TCP port of the engine's API on its namespace address (Docker's TLS port).
 const Port = 2376
 
+// EnvStorageDriver names the environment variable that chooses the storage driver when
+// [Options.StorageDriver] is empty (e.g. SEBS_NETNS_STORAGE_DRIVER=vfs make test-remote where overlay2
+// cannot mount on the temporary directory's file system).
+const EnvStorageDriver = "SEBS_NETNS_STORAGE_DRIVER"
+
 // Options tune [Start]; the zero value is ready to use.
 type Options struct {
-	// StorageDriver is the daemon's storage driver; "" means overlay2. vfs works on any file system, slowly.
+	// StorageDriver is the daemon's storage driver; "" means the value of the environment variable
+	// [EnvStorageDriver], or overlay2 when that is empty too. vfs works on any file system, slowly.
 	StorageDriver string
 	// StartTimeout bounds the wait for the API to answer; 0 means one minute.
 	StartTimeout time.Duration
