@@ -218,3 +218,41 @@ func (l localState) check(t *testing.T, remoteID string) {
 		t.Errorf("local engine has containers of the test image: %v (error %v)", ctrs.Items, err)
 	}
 }
+
+// TestStartFailure checks that a daemon that cannot start gives an error with its log, and that the
+// failed start leaves nothing of this process's behind.
+func TestStartFailure(t *testing.T) {
+	requireSupported(t)
+	eng, err := Start(t.Context(), Options{StorageDriver: "no-such-driver"})
+	if err == nil {
+		eng.Close()
+		t.Fatal("Start with an unknown storage driver succeeded")
+	}
+	if !strings.Contains(err.Error(), "dockerd exited") || !strings.Contains(err.Error(), "no-such-driver") {
+		t.Errorf("Start error = %v, want that dockerd exited, with its log naming the driver", err)
+	}
+	if left := ownedBy(os.Getpid()); len(left) > 0 {
+		t.Errorf("a failed Start left %v", left)
+	}
+}
+
+// ownedBy lists the namespaces, directories and cgroups of engines of process pid.
+func ownedBy(pid int) []string {
+	names, _ := namespaces()
+	if ents, err := os.ReadDir(os.TempDir()); err == nil {
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+	}
+	cgs, _ := filepath.Glob(filepath.Join(cgroupRoot, "*", Prefix+"*"))
+	for _, c := range cgs {
+		names = append(names, c)
+	}
+	var left []string
+	for _, s := range names {
+		if n, ok := parseName(filepath.Base(s)); ok && n.owner.pid == pid {
+			left = append(left, s)
+		}
+	}
+	return left
+}
