@@ -64,19 +64,20 @@ func (e *Engine) launch(ctx context.Context, opts Options) error {
 		return fmt.Errorf("netnsengine: daemon log: %w", err)
 	}
 	defer logf.Close()
-	init, err := exec.LookPath("docker-init")
+	tini, err := exec.LookPath("docker-init")
 	if err != nil {
 		return fmt.Errorf("netnsengine: %w", err)
 	}
 	args := append([]string{"--net=" + filepath.Join(netnsDir, e.name.String()), "--",
 		"unshare", "--mount", "--propagation", "slave", "--pid", "--fork", "--mount-proc", "--kill-child=SIGTERM", "--",
-		"sh", "-c", launchScript, "launch.sh", e.dir, init, "--", dockerd}, e.daemonArgs(driver)...)
+		"sh", "-c", launchScript, "launch.sh", e.dir, tini, "--", dockerd}, e.daemonArgs(driver)...)
 	cmd := exec.Command("nsenter", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group keeps a terminal's ^C away from it. When the test process dies without
 	// closing the engine, the parent-death signal kills unshare (nsenter execs it), whose --kill-child
 	// sends SIGTERM to the init, which passes it to dockerd: the daemon shuts down. (unshare ignores
-	// SIGTERM itself, hence SIGKILL.)
+	// SIGTERM itself, hence SIGKILL.) The signal follows the OS thread that started the process; the Go
+	// runtime only ends a thread when a goroutine locked to it exits, and a sweep covers that case too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	t := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -147,21 +148,21 @@ func (e *Engine) DaemonPID() int {
 // 20 s, SIGKILL to the init, which makes the kernel kill the whole PID namespace. It returns once unshare
 // has been waited for.
 func (e *Engine) stop() {
-	init := firstChild(e.cmd.Process.Pid)
-	if init == 0 {
+	initPID := firstChild(e.cmd.Process.Pid)
+	if initPID == 0 {
 		// No init (it has exited, or the children file is missing): killing unshare makes it send
 		// SIGTERM to its child, if any.
 		e.cmd.Process.Kill()
 	} else {
-		syscall.Kill(init, syscall.SIGTERM)
+		syscall.Kill(initPID, syscall.SIGTERM)
 	}
 	select {
 	case <-e.exited:
 		return
 	case <-time.After(20 * time.Second):
 	}
-	if init != 0 {
-		syscall.Kill(init, syscall.SIGKILL)
+	if initPID != 0 {
+		syscall.Kill(initPID, syscall.SIGKILL)
 	}
 	e.cmd.Process.Kill()
 	<-e.exited

@@ -72,9 +72,11 @@ func TestEngine(t *testing.T) {
 	local.check(t, info.Info.ID)
 
 	pid := eng.DaemonPID()
+	closing := time.Now()
 	if err := eng.Close(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("close (daemon stopped, namespace, veth, cgroups and directory removed): %s", time.Since(closing))
 	if err := eng.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
