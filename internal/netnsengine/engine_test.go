@@ -3,7 +3,9 @@ package netnsengine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -178,8 +180,9 @@ func checkGone(t *testing.T, n resourceName, daemonPID int) {
 
 // localState is what the machine's own engine looked like before the test.
 type localState struct {
-	cli *client.Client
-	id  string
+	cli   *client.Client
+	id    string
+	since time.Time
 }
 
 // localEngine connects to the machine's own engine (as the environment says, by default the standard
@@ -197,12 +200,13 @@ func localEngine(t *testing.T) localState {
 		t.Logf("no local engine (%v): the local engine is not checked", err)
 		return localState{}
 	}
-	return localState{cli: cli, id: info.Info.ID}
+	return localState{cli: cli, id: info.Info.ID, since: time.Now()}
 }
 
 // check fails the test if the test's work reached the machine's own engine: the remote engine must be
-// another daemon, and the local one must have no image or container of the test's image. (Other tests
-// may use the local engine at the same time, so its whole container list is not compared.)
+// another daemon, and the local one must have no image or container of the test's image now, nor any
+// event about one since the test began (a build or container that came and went). Other tests may use
+// the local engine at the same time, so its whole container list is not compared.
 func (l localState) check(t *testing.T, remoteID string) {
 	t.Helper()
 	if l.cli == nil {
@@ -218,6 +222,35 @@ func (l localState) check(t *testing.T, remoteID string) {
 	ctrs, err := l.cli.ContainerList(t.Context(), client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("ancestor", helloImage)})
 	if err != nil || len(ctrs.Items) != 0 {
 		t.Errorf("local engine has containers of the test image: %v (error %v)", ctrs.Items, err)
+	}
+	for _, f := range []client.Filters{make(client.Filters).Add("image", helloImage), make(client.Filters).Add("label", helloLabel+"=netnsengine")} {
+		if evs := l.events(t, f); len(evs) > 0 {
+			t.Errorf("local engine logged events about the test's image during the test: %v", evs)
+		}
+	}
+}
+
+// events returns the local engine's events since the test began that match f.
+func (l localState) events(t *testing.T, f client.Filters) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	res := l.cli.Events(ctx, client.EventsListOptions{
+		Since:   l.since.Add(-time.Second).Format(time.RFC3339Nano),
+		Until:   time.Now().Add(time.Second).Format(time.RFC3339Nano),
+		Filters: f,
+	})
+	var evs []string
+	for {
+		select {
+		case m := <-res.Messages:
+			evs = append(evs, fmt.Sprintf("%s %s %s", m.Type, m.Action, m.Actor.ID))
+		case err := <-res.Err:
+			if err != nil && !errors.Is(err, io.EOF) {
+				t.Errorf("local engine events: %v", err)
+			}
+			return evs
+		}
 	}
 }
 

@@ -22,8 +22,11 @@ import (
 	"github.com/gosebs/sebs/internal/buildctx"
 )
 
-// helloImage is the tag of the test function's image on the engine.
-const helloImage = "sebs-netns-hello:test"
+// helloImage is the tag of the test function's image on the engine; helloLabel is a label it carries.
+const (
+	helloImage = "sebs-netns-hello:test"
+	helloLabel = "dev.gosebs.test"
+)
 
 // requireSupported skips the test in -short mode (it starts a Docker daemon) and where an engine cannot
 // start (not root, a program missing); under CI=true the latter fails it, since a skip would hide that
@@ -71,7 +74,7 @@ func buildHello(t *testing.T, ctx context.Context, cli *client.Client) time.Dura
 		t.Fatal(err)
 	}
 	dockerfile := "FROM scratch\nCOPY hello /hello\nEXPOSE 8080\nENTRYPOINT [\"/hello\"]\n" +
-		buildctx.LabelLine(map[string]string{"dev.gosebs.test": "netnsengine"})
+		buildctx.LabelLine(map[string]string{helloLabel: "netnsengine"})
 	tar, err := buildctx.Tar(buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(dockerfile)},
 		buildctx.File{Name: "hello", Mode: 0o755, Data: prog})
 	if err != nil {
