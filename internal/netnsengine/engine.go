@@ -173,6 +173,7 @@ func (e *Engine) Close() error {
 	return e.closeErr
 }
 
+// close does Close's work, once.
 func (e *Engine) close() error {
 	var errs []error
 	if e.cmd != nil {

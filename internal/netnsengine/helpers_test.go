@@ -141,6 +141,7 @@ func runHello(t *testing.T, ctx context.Context, cli *client.Client, eng *Engine
 	return ins.Container, "http://" + netip.AddrPortFrom(eng.IP(), mustPort(t, bound[0].HostPort)).String() + "/"
 }
 
+// mustPort parses a published port number.
 func mustPort(t *testing.T, s string) uint16 {
 	t.Helper()
 	p, err := strconv.ParseUint(s, 10, 16)
