@@ -37,12 +37,10 @@ func parseLambdaResponse(res *ExecutionResult, id string, status int, header htt
 	obj, _ := value.(map[string]any)
 	if he, ok := lambdaHandlerError(obj, status, functionError); ok {
 		res.Output = map[string]any{"request_id": id, "error": obj}
-		kind := ErrInvocationFailed
 		if isLambdaRuntimeError(he.Type) {
-			kind = ErrRuntimeFailed
-			he.Panic = false
+			return fail(ErrRuntimeFailed, fmt.Errorf("%s: %s", he.Type, he.Message))
 		}
-		return fail(kind, he)
+		return fail(ErrInvocationFailed, he)
 	}
 	if status != http.StatusOK {
 		if obj != nil {

@@ -27,8 +27,8 @@ const DefaultLambdaReportWait = time.Second
 // ErrRuntimeFailed is the kind of [*InvocationError] for a Lambda function
 // whose runtime process failed rather than its handler: it exited or crashed
 // during the call (Lambda's "Runtime.ExitError"), or the emulator reported
-// another "Runtime." or "Sandbox." error. A [*HandlerError] carries Lambda's
-// errorType and errorMessage.
+// another "Runtime." or "Sandbox." error. The error says Lambda's errorType
+// and errorMessage; it carries no [*HandlerError], as the handler did not fail.
 var ErrRuntimeFailed = errors.New("function runtime failed")
 
 // LambdaTrigger invokes an AWS Lambda function through Lambda's Invoke API

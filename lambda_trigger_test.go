@@ -131,7 +131,7 @@ func TestLambdaTriggerErrors(t *testing.T) {
 			&sebs.HandlerError{Status: 502, Message: "oops", Type: "string", Panic: true,
 				Stack: "lambdaPanicResponse\n\tgithub.com/aws/aws-lambda-go@v1.55.1/lambda/errors.go:39\ngopanic\n\truntime/panic.go:860\nmain.newHandler.func1\n\tfault/handler.go:42"}},
 		{"runtime exit", 502, `{"errorType":"Runtime.ExitError","errorMessage":"RequestId: x Error: Runtime exited with error: exit status 3"}`,
-			sebs.ErrRuntimeFailed, &sebs.HandlerError{Status: 502, Type: "Runtime.ExitError", Message: "RequestId: x Error: Runtime exited with error: exit status 3"}},
+			sebs.ErrRuntimeFailed, nil},
 		{"timeout", 200, "Task timed out after 2.00 seconds", sebs.ErrTimeout, nil},
 		{"emulator busy", 400, "", sebs.ErrStatus, nil},
 		{"not JSON", 200, "<html>", sebs.ErrNotJSON, nil},

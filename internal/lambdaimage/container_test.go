@@ -27,7 +27,7 @@ func ownerLabels() map[string]string { return sebstest.Labels() }
 
 // engine connects to the Docker engine as testcontainers resolves it; it fails the test when none
 // answers under CI=true, and skips it otherwise.
-func engine(t *testing.T) *client.Client {
+func engine(t testing.TB) *client.Client {
 	t.Helper()
 	sebstest.RequireDocker(t)
 	cli, err := testcontainers.NewDockerClientWithOpts(t.Context())
@@ -39,7 +39,7 @@ func engine(t *testing.T) *client.Client {
 }
 
 // buildFixture packs fixtures/lambda/go/<name>, logging progress to the test.
-func buildFixture(t *testing.T, eng *client.Client, name string) lambdaimage.Image {
+func buildFixture(t testing.TB, eng *client.Client, name string) lambdaimage.Image {
 	t.Helper()
 	labels := ownerLabels()
 	labels[sebstest.LabelKind] = sebstest.KindImage
@@ -63,7 +63,7 @@ type lambdaContainer struct {
 // no-new-privileges, read-only root, memory and PID limits, port on 127.0.0.1 only) and the emulator's
 // environment, follows its stdout into a LambdaReports, and waits until the emulator answers. The
 // container is removed, and the log follower ended, when the test ends.
-func startLambda(t *testing.T, eng *client.Client, img lambdaimage.Image, memoryMB, timeoutS int) *lambdaContainer {
+func startLambda(t testing.TB, eng *client.Client, img lambdaimage.Image, memoryMB, timeoutS int) *lambdaContainer {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -124,7 +124,7 @@ func startLambda(t *testing.T, eng *client.Client, img lambdaimage.Image, memory
 
 // awaitEmulator polls GET / until the emulator answers anything (404: it serves only the invoke path;
 // Docker's port proxy accepts connections before the emulator listens, then drops them).
-func awaitEmulator(t *testing.T, ctx context.Context, c *lambdaContainer) {
+func awaitEmulator(t testing.TB, ctx context.Context, c *lambdaContainer) {
 	t.Helper()
 	tr := &http.Transport{DisableKeepAlives: true, Proxy: nil}
 	defer tr.CloseIdleConnections()
@@ -149,7 +149,7 @@ func awaitEmulator(t *testing.T, ctx context.Context, c *lambdaContainer) {
 
 // trigger returns a Lambda trigger of c, reading c's reports, whose own timeout leaves the emulator's
 // (timeoutS) room to answer first.
-func (c *lambdaContainer) trigger(t *testing.T, timeoutS int) *sebs.LambdaTrigger {
+func (c *lambdaContainer) trigger(t testing.TB, timeoutS int) *sebs.LambdaTrigger {
 	tr := &sebs.LambdaTrigger{URL: c.addr, Reports: c.reports, Timeout: time.Duration(timeoutS)*time.Second + 3*time.Second}
 	t.Cleanup(tr.Close)
 	return tr
@@ -174,7 +174,7 @@ func (b *lockedBuffer) String() string {
 }
 
 // testWriter sends progress lines to the test's log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
