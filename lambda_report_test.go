@@ -22,7 +22,7 @@ func TestParseLambdaReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-		want := sebs.LambdaReport{RequestID: "3f1c-cold", Duration: 10480, InitDuration: 90, Cold: true, BilledDuration: 11, MemorySize: 128}
+	want := sebs.LambdaReport{RequestID: "3f1c-cold", Duration: 10480, InitDuration: 90, Cold: true, BilledDuration: 11, MemorySize: 128}
 	if r != want {
 		t.Errorf("cold report = %+v, want %+v", r, want)
 	}
