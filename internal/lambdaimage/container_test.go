@@ -3,6 +3,7 @@ package lambdaimage_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/netip"
@@ -61,9 +62,9 @@ type lambdaContainer struct {
 
 // startLambda creates and starts img with our security settings (all capabilities dropped,
 // no-new-privileges, read-only root, memory and PID limits, port on 127.0.0.1 only) and the emulator's
-// environment, follows its stdout into a LambdaReports, and waits until the emulator answers. The
+// environment, changed by host, follows its stdout into a LambdaReports, and waits until the emulator answers. The
 // container is removed, and the log follower ended, when the test ends.
-func startLambda(t testing.TB, eng *client.Client, img lambdaimage.Image, memoryMB, timeoutS int) *lambdaContainer {
+func startLambda(t testing.TB, eng *client.Client, img lambdaimage.Image, memoryMB, timeoutS int, host ...func(*container.HostConfig)) *lambdaContainer {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -73,15 +74,19 @@ func startLambda(t testing.TB, eng *client.Client, img lambdaimage.Image, memory
 	}
 	port := network.MustParsePort(lambdaimage.Port)
 	pids := int64(256)
+	hc := &container.HostConfig{
+		PortBindings:   network.PortMap{port: {{HostIP: netip.MustParseAddr("127.0.0.1")}}},
+		ReadonlyRootfs: true,
+		CapDrop:        []string{"ALL"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		Resources:      container.Resources{Memory: int64(memoryMB) << 20, PidsLimit: &pids},
+	}
+	for _, h := range host {
+		h(hc)
+	}
 	created, err := eng.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Config: &container.Config{Image: img.Ref, Env: env, Labels: ownerLabels(), ExposedPorts: network.PortSet{port: {}}},
-		HostConfig: &container.HostConfig{
-			PortBindings:   network.PortMap{port: {{HostIP: netip.MustParseAddr("127.0.0.1")}}},
-			ReadonlyRootfs: true,
-			CapDrop:        []string{"ALL"},
-			SecurityOpt:    []string{"no-new-privileges"},
-			Resources:      container.Resources{Memory: int64(memoryMB) << 20, PidsLimit: &pids},
-		},
+		Config:     &container.Config{Image: img.Ref, Env: env, Labels: ownerLabels(), ExposedPorts: network.PortSet{port: {}}},
+		HostConfig: hc,
 	})
 	if err != nil {
 		t.Fatalf("create the Lambda container: %v", err)
@@ -180,3 +185,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
 	return len(p), nil
 }
+
+// jsonValue encodes v, a decoded JSON value, again.
+func jsonValue(v any) (json.RawMessage, error) { return json.Marshal(v) }

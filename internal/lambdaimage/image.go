@@ -64,21 +64,9 @@ func Build(ctx context.Context, eng *client.Client, dir string, opts Options) (I
 	if err != nil {
 		return Image{}, fmt.Errorf("lambda function %q: %w", dir, err)
 	}
-	v, err := eng.ServerVersion(ctx, client.ServerVersionOptions{})
-	if err != nil {
-		return Image{}, fmt.Errorf("ask the Docker engine its version (is it running?): %w", err)
-	}
-	arch := v.Arch
-	if arch == "" {
-		arch = "amd64"
-	}
-	rie, err := Emulator(ctx, arch, progress)
+	emulator, arch, err := engineEmulator(ctx, eng, progress)
 	if err != nil {
 		return Image{}, err
-	}
-	emulator, err := os.ReadFile(rie)
-	if err != nil {
-		return Image{}, fmt.Errorf("read the Lambda emulator: %w", err)
 	}
 	bootstrap, err := compile(ctx, abs, arch, progress)
 	if err != nil {
@@ -89,29 +77,65 @@ func Build(ctx context.Context, eng *client.Client, dir string, opts Options) (I
 	h.Write(bootstrap)
 	img := Image{Name: tagName(filepath.Base(abs)), Hash: hex.EncodeToString(h.Sum(nil))}
 	img.Ref = "sebs-lambda-go-" + img.Name + ":" + img.Hash[:16]
-	if _, err := eng.ImageInspect(ctx, img.Ref); err == nil {
-		fmt.Fprintf(progress, "lambdaimage: image %s is up to date\n", img.Ref)
-		return img, nil
+	files := []buildctx.File{
+		{Name: "Dockerfile", Mode: 0o644, Data: []byte(dockerfile + buildctx.LabelLine(opts.Labels))},
+		{Name: "aws-lambda-rie", Mode: 0o755, Data: emulator},
+		{Name: "bootstrap", Mode: 0o755, Data: bootstrap},
+	}
+	if err := ensureImage(ctx, eng, img.Ref, files, progress); err != nil {
+		return Image{}, err
+	}
+	return img, nil
+}
+
+// engineEmulator returns the emulator binary for the engine's architecture, and that architecture.
+func engineEmulator(ctx context.Context, eng *client.Client, progress io.Writer) (bin []byte, arch string, err error) {
+	if arch, err = engineArch(ctx, eng); err != nil {
+		return nil, "", err
+	}
+	path, err := Emulator(ctx, arch, progress)
+	if err != nil {
+		return nil, "", err
+	}
+	if bin, err = os.ReadFile(path); err != nil {
+		return nil, "", fmt.Errorf("read the Lambda emulator: %w", err)
+	}
+	return bin, arch, nil
+}
+
+// engineArch asks the engine which architecture its containers run on, as a GOARCH.
+func engineArch(ctx context.Context, eng *client.Client) (string, error) {
+	v, err := eng.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		return "", fmt.Errorf("ask the Docker engine its version (is it running?): %w", err)
+	}
+	if v.Arch == "" {
+		return "amd64", nil
+	}
+	return v.Arch, nil
+}
+
+// ensureImage builds ref from the build context files, unless ref exists already.
+func ensureImage(ctx context.Context, eng *client.Client, ref string, files []buildctx.File, progress io.Writer) error {
+	if _, err := eng.ImageInspect(ctx, ref); err == nil {
+		fmt.Fprintf(progress, "lambdaimage: image %s is up to date\n", ref)
+		return nil
 	}
 	began := time.Now()
-	tar, err := buildctx.Tar(
-		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(dockerfile + buildctx.LabelLine(opts.Labels))},
-		buildctx.File{Name: "aws-lambda-rie", Mode: 0o755, Data: emulator},
-		buildctx.File{Name: "bootstrap", Mode: 0o755, Data: bootstrap},
-	)
+	tar, err := buildctx.Tar(files...)
 	if err != nil {
-		return Image{}, fmt.Errorf("build image %s: %w", img.Ref, err)
+		return fmt.Errorf("build image %s: %w", ref, err)
 	}
-	res, err := eng.ImageBuild(ctx, tar, client.ImageBuildOptions{Tags: []string{img.Ref}, Remove: true, ForceRemove: true})
+	res, err := eng.ImageBuild(ctx, tar, client.ImageBuildOptions{Tags: []string{ref}, Remove: true, ForceRemove: true})
 	if err != nil {
-		return Image{}, fmt.Errorf("build image %s: %w", img.Ref, err)
+		return fmt.Errorf("build image %s: %w", ref, err)
 	}
 	defer res.Body.Close()
 	if err := buildError(res.Body); err != nil {
-		return Image{}, fmt.Errorf("build image %s: %w", img.Ref, err)
+		return fmt.Errorf("build image %s: %w", ref, err)
 	}
-	fmt.Fprintf(progress, "lambdaimage: built image %s (%s)\n", img.Ref, time.Since(began).Round(time.Millisecond))
-	return img, nil
+	fmt.Fprintf(progress, "lambdaimage: built image %s (%s)\n", ref, time.Since(began).Round(time.Millisecond))
+	return nil
 }
 
 // compile builds the main package in dir for linux/arch with cgo off (a static binary) and returns it.
