@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,8 +119,9 @@ func TestFaultsUnderEmulator(t *testing.T) {
 	}
 
 	// The emulator itself dies in the middle of a call.
+	started := strings.Count(c.stderr.String(), "INVOKE START")
 	calling := tr.InvokeAsync(t.Context(), map[string]any{"fault": "hang", "seconds": 60})
-	time.Sleep(200 * time.Millisecond) // the kill must land while the call runs; an early kill fails the same way
+	waitFor(t, "the emulator logs the call's start", func() bool { return strings.Count(c.stderr.String(), "INVOKE START") > started })
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
@@ -157,4 +159,16 @@ func BenchmarkEmulatorDynamicHTML(b *testing.B) {
 	}
 	b.ReportMetric(float64(client.Nanoseconds())/float64(b.N), "client-ns/call")
 	b.ReportMetric(float64(provider.Nanoseconds())/float64(b.N), "provider-exec-ns/call")
+}
+
+// waitFor polls cond every 5 ms until it holds, failing the test after 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
