@@ -137,6 +137,15 @@ func (r *LambdaReports) take(requestID string) (LambdaReport, bool) {
 // is done or the stream is closed. Its error wraps ErrNoReport and says what
 // was seen instead.
 func (r *LambdaReports) Wait(ctx context.Context, requestID string) (LambdaReport, error) {
+	rep, err := r.wait(ctx, requestID)
+	if err != nil {
+		return rep, fmt.Errorf("%w: %w", ErrNoReport, err)
+	}
+	return rep, nil
+}
+
+// wait is Wait with an error that says why, without ErrNoReport.
+func (r *LambdaReports) wait(ctx context.Context, requestID string) (LambdaReport, error) {
 	for {
 		r.mu.Lock()
 		if rep, ok := r.take(requestID); ok {
@@ -166,7 +175,7 @@ func (r *LambdaReports) Wait(ctx context.Context, requestID string) (LambdaRepor
 
 // missing describes a report that did not come; r.mu is held.
 func (r *LambdaReports) missing(requestID string, why error) error {
-	err := fmt.Errorf("%w: request %q (%w); %d other reports pending", ErrNoReport, requestID, why, len(r.pending))
+	err := fmt.Errorf("request %q (%w); %d other reports pending", requestID, why, len(r.pending))
 	if r.lastErr != nil {
 		err = fmt.Errorf("%w; the last unreadable REPORT line: %w", err, r.lastErr)
 	}

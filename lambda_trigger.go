@@ -194,7 +194,7 @@ func (t *LambdaTrigger) applyReport(ctx context.Context, res *ExecutionResult, i
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
-	rep, err := t.Reports.Wait(ctx, id)
+	rep, err := t.Reports.wait(ctx, id)
 	if err != nil {
 		return err
 	}

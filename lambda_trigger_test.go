@@ -183,6 +183,7 @@ func TestLambdaTriggerNoReport(t *testing.T) {
 	tr := &sebs.LambdaTrigger{URL: srv.URL, Reports: &reports, ReportWait: 50 * time.Millisecond}
 	res, err := tr.Invoke(context.Background(), nil)
 	assert.ErrorIs(t, err, sebs.ErrNoReport)
+	assert.Equal(t, 1, strings.Count(err.Error(), sebs.ErrNoReport.Error()), "the kind is said once: %v", err)
 	require.NotNil(t, res)
 	assert.True(t, res.Stats.Failure)
 }
