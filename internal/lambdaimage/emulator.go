@@ -1,7 +1,11 @@
-// Package lambdaimage packs AWS Lambda functions written in Go (a main package calling
-// lambda.Start from github.com/aws/aws-lambda-go) into images that run them locally, unchanged, under
-// AWS's Lambda Runtime Interface Emulator: FROM scratch, the emulator at /aws-lambda-rie, the
-// function's static binary at /var/task/bootstrap, user 65534, Lambda's Invoke API on port 8080.
+// Package lambdaimage packs AWS Lambda functions into images that run them locally, unchanged, under
+// AWS's Lambda Runtime Interface Emulator, which serves Lambda's Invoke API on port 8080:
+//   - [Build]: a function written in Go (a main package calling lambda.Start from
+//     github.com/aws/aws-lambda-go), FROM scratch, the emulator at /aws-lambda-rie, the function's static
+//     binary at /var/task/bootstrap, user 65534;
+//   - [BuildPython]: the image for Python functions (handler(event, context)) on a Python base image, the
+//     emulator running this module's bootstrap (package fixtures/lambda/python), the code mounted at
+//     /var/task.
 //
 // The emulator is built from source (the Go module proxy) once per machine and version, and cached in
 // the user's cache directory; images are tagged by the hash of what they hold, so an unchanged
