@@ -117,6 +117,10 @@ func (e *InvocationError) hint(handler bool) string {
 		return "send only values encoding/json can encode (no NaN or Inf, channels or functions), or pass the JSON yourself as []byte"
 	case ErrInvocationFailed:
 		return "the function reported an error; see its logs"
+	case ErrRuntimeFailed:
+		return "the function's runtime exited; see the container's logs"
+	case ErrNoReport:
+		return "connect the container's log stream to LambdaTrigger.Reports, or raise LambdaTrigger.ReportWait"
 	}
 	return ""
 }

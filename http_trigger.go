@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -241,41 +242,14 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 		defer cancel()
 	}
 
-	inv := &invocation{}
-	inv.trace.GotConn = inv.gotConn
-	inv.trace.GotFirstResponseByte = inv.gotFirstByte
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &inv.trace), http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("sebs: build request for %s: %w", target, err)
-	}
-	req.Header["Content-Type"] = []string{"application/json"}
-
-	inv.t0 = time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, t.transportError(ctx, target, 0, "send request", err)
-	}
-	defer resp.Body.Close()
-
-	max := t.maxBody()
-	if resp.ContentLength > max {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxExcerpt))
-		end := time.Now()
-		inv.finish(end)
-		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
-			Err: fmt.Errorf("response Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
-	}
 	buf := t.getBuf()
 	defer t.putBuf(buf)
-	data, over, err := readBody(resp.Body, resp.ContentLength, max, *buf)
-	end := time.Now()
-	if err != nil {
-		return nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
-	}
-	inv.finish(end)
-	if over {
-		return &inv.res, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(data),
-			Err: fmt.Errorf("response body exceeds the limit of %d bytes", max)}
+	inv, resp, data, ierr := t.exchange(ctx, client, target, body, jsonHeader, *buf)
+	if inv == nil || ierr != nil {
+		if inv == nil {
+			return nil, ierr
+		}
+		return &inv.res, ierr
 	}
 	if err := parseResponse(&inv.res, resp.StatusCode, data); err != nil {
 		err.URL = target
@@ -285,6 +259,50 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 		return &inv.res, err
 	}
 	return &inv.res, nil
+}
+
+// jsonHeader is the request header of a JSON invocation.
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+// exchange POSTs body to target with header and reads the response within
+// the trigger's body limit, starting in first (a pooled buffer), and returns
+// the call's measurements, the response and its body. With a nil invocation
+// no response was read and the error says why; with an invocation and an
+// error, the response was too large. It is the transport half of
+// [HTTPTrigger.Invoke], shared with [LambdaTrigger].
+func (t *HTTPTrigger) exchange(ctx context.Context, client *http.Client, target string, body []byte, header http.Header, first []byte) (*invocation, *http.Response, []byte, *InvocationError) {
+	inv := &invocation{}
+	inv.trace.GotConn = inv.gotConn
+	inv.trace.GotFirstResponseByte = inv.gotFirstByte
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &inv.trace), http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, nil, &InvocationError{Kind: ErrConnection, URL: target, Err: fmt.Errorf("build request: %w", err)}
+	}
+	maps.Copy(req.Header, header)
+	inv.t0 = time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, nil, t.transportError(ctx, target, 0, "send request", err)
+	}
+	defer resp.Body.Close()
+	max := t.maxBody()
+	if resp.ContentLength > max {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxExcerpt))
+		inv.finish(time.Now())
+		return inv, resp, nil, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
+			Err: fmt.Errorf("response Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
+	}
+	data, over, err := readBody(resp.Body, resp.ContentLength, max, first)
+	end := time.Now()
+	if err != nil {
+		return nil, nil, nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
+	}
+	inv.finish(end)
+	if over {
+		return inv, resp, data, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(data),
+			Err: fmt.Errorf("response body exceeds the limit of %d bytes", max)}
+	}
+	return inv, resp, data, nil
 }
 
 // finish fills the times once the response body has been read. The result

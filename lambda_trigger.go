@@ -1,16 +1,12 @@
 package sebs
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"sync"
 	"time"
@@ -161,14 +157,14 @@ func (t *LambdaTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResu
 	header := http.Header{"Content-Type": {"application/json"}, "X-Amzn-Requestid": {id}}
 	buf := t.http.getBuf()
 	defer t.http.putBuf(buf)
-	inv, resp, ierr := t.http.exchange(callCtx, client, target, body, header, buf)
+	inv, resp, data, ierr := t.http.exchange(callCtx, client, target, body, header, *buf)
 	if inv == nil {
 		return nil, ierr
 	}
 	res := &inv.res
 	res.RequestID = id
 	if ierr == nil {
-		ierr = parseLambdaResponse(res, id, resp.StatusCode, resp.Header, buf.Bytes())
+		ierr = parseLambdaResponse(res, id, resp.StatusCode, resp.Header, data)
 	}
 	if ierr != nil {
 		ierr.URL = target
@@ -212,46 +208,6 @@ func (t *LambdaTrigger) applyReport(ctx context.Context, res *ExecutionResult, i
 // receives its Outcome and is then closed.
 func (t *LambdaTrigger) InvokeAsync(ctx context.Context, payload any) <-chan Outcome {
 	return invokeAsync(ctx, payload, t.Invoke)
-}
-
-// exchange POSTs body to target with header, reads the response into buf
-// within the trigger's body limit, and returns the call's measurements. With
-// a nil invocation no response was read and the error says why; with an
-// invocation and an error, the response was too large. It is the transport
-// half of [HTTPTrigger.Invoke], shared with [LambdaTrigger].
-func (t *HTTPTrigger) exchange(ctx context.Context, client *http.Client, target string, body []byte, header http.Header, buf *bytes.Buffer) (*invocation, *http.Response, *InvocationError) {
-	inv := &invocation{}
-	inv.trace.GotConn = inv.gotConn
-	inv.trace.GotFirstResponseByte = inv.gotFirstByte
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &inv.trace), http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return nil, nil, &InvocationError{Kind: ErrConnection, URL: target, Err: fmt.Errorf("build request: %w", err)}
-	}
-	maps.Copy(req.Header, header)
-	inv.t0 = time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, t.transportError(ctx, target, 0, "send request", err)
-	}
-	defer resp.Body.Close()
-	max := t.maxBody()
-	if resp.ContentLength > max {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxExcerpt))
-		inv.finish(time.Now())
-		return inv, resp, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(head),
-			Err: fmt.Errorf("Content-Length %d exceeds the limit of %d bytes", resp.ContentLength, max)}
-	}
-	_, err = buf.ReadFrom(io.LimitReader(resp.Body, max+1))
-	end := time.Now()
-	if err != nil {
-		return nil, nil, t.transportError(ctx, target, resp.StatusCode, "read response body", err)
-	}
-	inv.finish(end)
-	if int64(buf.Len()) > max {
-		return inv, resp, &InvocationError{Kind: ErrBodyTooLarge, URL: target, Status: resp.StatusCode, Body: excerpt(buf.Bytes()),
-			Err: fmt.Errorf("body exceeds the limit of %d bytes", max)}
-	}
-	return inv, resp, nil
 }
 
 // newLambdaRequestID returns a random version 4 UUID, as Lambda's request IDs

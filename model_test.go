@@ -197,7 +197,7 @@ func TestFunctionUnmarshalErrors(t *testing.T) {
 	}
 	var fn sebs.Function
 	err := json.Unmarshal([]byte(`{"name":"f","triggers":[{"type":"LIBRARY"}]}`), &fn)
-	require.ErrorContains(t, err, `"LIBRARY" is not supported`)
+	require.ErrorContains(t, err, `no "url" key`)
 }
 
 func TestTriggerJSON(t *testing.T) {
@@ -213,7 +213,7 @@ func TestTriggerJSON(t *testing.T) {
 		assert.JSONEq(t, `{"type":"HTTP","url":"172.17.0.3:9000"}`, string(out))
 	}
 	for in, msg := range map[string]string{
-		`{"type":"library"}`:         `"library" is not supported`,
+		`{"type":"library"}`:         `only triggers of a local emulator can be restored`,
 		`{"type":"storage"}`:         `"storage" is not supported`,
 		`{"type":"queue","url":"x"}`: `unknown trigger type "queue"`,
 		`{"url":"x"}`:                `no "type"`,

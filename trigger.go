@@ -90,7 +90,13 @@ func UnmarshalTrigger(data []byte) (Trigger, error) {
 			return nil, err
 		}
 		return t, nil
+	case TriggerLibrary:
+		t := new(LambdaTrigger)
+		if err := t.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return t, nil
 	default:
-		return nil, fmt.Errorf("sebs: decode trigger: type %q is not supported on the local platform: only HTTP triggers can be invoked", *head.Type)
+		return nil, fmt.Errorf("sebs: decode trigger: type %q is not supported on the local platform: only HTTP and Library (Lambda emulator) triggers can be invoked", *head.Type)
 	}
 }
