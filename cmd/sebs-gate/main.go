@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // verdicts prints one line per gated metric and a summary, and returns 1 if any regressed.
 func verdicts(w io.Writer, vs []gate.Verdict, cfg gate.Config) int {
+	fmt.Fprintf(w, "sebs-gate: gated metrics (a regression: p < %.2f and slower by more than %.0f%%)\n", cfg.Alpha, 100*cfg.Threshold)
 	regressed := 0
 	for _, v := range vs {
 		fmt.Fprintln(w, v)

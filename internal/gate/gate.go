@@ -63,22 +63,29 @@ func (c Config) validate() error {
 // Verdict is the comparison of one benchmark's metric between base and head.
 type Verdict struct {
 	Benchmark string
-	Unit      string  // as tidied by benchunit ("client-sec/op")
+	Unit      string  // as tidied by benchunit ("client-sec/call")
 	Base      float64 // median of the base sample
 	Head      float64 // median of the head sample
 	Delta     float64 // (Head-Base)/Base
 	P         float64 // U-test p-value
 	N1, N2    int     // sample sizes
-	Regressed bool    // significant, and worse by more than the threshold
+	// Significant is P < Alpha: the two samples differ beyond what chance explains.
+	Significant bool
+	// Regressed is Significant, and worse by more than the threshold: the gate fails.
+	Regressed bool
 }
 
-// String renders a verdict as one line of the gate's report.
+// String renders a verdict as one line of the gate's report. The last column says what the change is:
+// REGRESSED (fails the gate), "slower, within threshold", "faster", or "~" (not significant).
 func (v Verdict) String() string {
-	mark := "ok"
-	if v.Regressed {
+	mark := "~"
+	switch {
+	case v.Regressed:
 		mark = "REGRESSED"
-	} else if v.P >= 0 && v.Delta > 0 {
-		mark = "ok (within threshold or not significant)"
+	case v.Significant && v.Delta > 0:
+		mark = "slower, within threshold"
+	case v.Significant && v.Delta < 0:
+		mark = "faster"
 	}
 	cls := benchunit.ClassOf(v.Unit)
 	return fmt.Sprintf("%-50s %-22s base %-9s head %-9s %+7.2f%%  p=%.3f n=%d+%d  %s",
@@ -170,7 +177,8 @@ func Compare(base, head io.Reader, cfg Config) ([]Verdict, error) {
 		if m1 != 0 {
 			v.Delta = (m2 - m1) / m1
 		}
-		v.Regressed = cmp.P < cfg.Alpha && v.Delta > cfg.Threshold
+		v.Significant = cmp.P < cfg.Alpha
+		v.Regressed = v.Significant && v.Delta > cfg.Threshold
 		verdicts = append(verdicts, v)
 	}
 	return verdicts, nil

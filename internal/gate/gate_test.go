@@ -116,3 +116,20 @@ func TestUnitsMatchInBothForms(t *testing.T) {
 		}
 	}
 }
+
+func TestVerdictSaysWhatChanged(t *testing.T) {
+	for _, c := range []struct {
+		v    Verdict
+		want string
+	}{
+		{Verdict{Unit: "sec/op", Base: 1e-3, Head: 2e-3, Delta: 1, P: 0.002, Significant: true, Regressed: true}, "REGRESSED"},
+		{Verdict{Unit: "sec/op", Base: 1e-3, Head: 1.05e-3, Delta: 0.05, P: 0.002, Significant: true}, "slower, within threshold"},
+		{Verdict{Unit: "sec/op", Base: 1e-3, Head: 0.5e-3, Delta: -0.5, P: 0.002, Significant: true}, "faster"},
+		{Verdict{Unit: "sec/op", Base: 1e-3, Head: 1.5e-3, Delta: 0.5, P: 0.3}, "+50.00%  p=0.300 n=0+0  ~"},
+	} {
+		got := c.v.String()
+		if !strings.HasSuffix(got, c.want) || !strings.Contains(got, "base 1.000m") {
+			t.Errorf("%+v renders as %q, want it to end in %q and show base 1.000m", c.v, got, c.want)
+		}
+	}
+}

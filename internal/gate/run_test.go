@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gosebs/sebs/internal/gate/gatetest"
 )
 
 // tinyOptions compares the tiny repository's working tree against its commit, quickly.
@@ -18,14 +20,14 @@ func tinyOptions(t *testing.T, dir string) Options {
 		}
 	})
 	return Options{
-		Dir: dir, Base: "HEAD", Package: "./bench", Bench: ".", Count: MinCount, Benchtime: "20x",
+		Dir: dir, Base: "HEAD", Package: gatetest.Package, Bench: ".", Count: MinCount, Benchtime: "20x",
 		OutDir: filepath.Join(t.TempDir(), "out"), Gate: DefaultConfig(), Progress: &progress,
 	}
 }
 
 func TestRunFindsThreeTimesSlowerCode(t *testing.T) {
-	dir := tinyRepo(t)
-	writeFile(t, filepath.Join(dir, "work.go"), workSource(3*baseSpins))
+	dir := gatetest.Repo(t)
+	gatetest.WriteFile(t, filepath.Join(dir, "work.go"), gatetest.WorkSource(3*gatetest.BaseSpins))
 	rep, err := Run(t.Context(), tinyOptions(t, dir))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +46,7 @@ func TestRunFindsThreeTimesSlowerCode(t *testing.T) {
 }
 
 func TestRunPassesUnchangedCode(t *testing.T) {
-	dir := tinyRepo(t)
+	dir := gatetest.Repo(t)
 	o := tinyOptions(t, dir)
 	rep, err := Run(t.Context(), o)
 	if err != nil {
@@ -77,7 +79,7 @@ func verdictsExitCode(rep *Report) int {
 }
 
 func TestRunErrorsSayWhatToDo(t *testing.T) {
-	dir := tinyRepo(t)
+	dir := gatetest.Repo(t)
 	cases := []struct {
 		name string
 		edit func(o *Options)
@@ -85,7 +87,7 @@ func TestRunErrorsSayWhatToDo(t *testing.T) {
 	}{
 		{"unknown base", func(o *Options) { o.Base = "origin/nope" }, `base revision "origin/nope" not found`},
 		{"package missing in base", func(o *Options) {
-			writeFile(t, filepath.Join(dir, "newbench", "new_test.go"), strings.Replace(benchSource, "package bench", "package newbench", 1))
+			gatetest.AddBenchPackage(t, dir, "newbench")
 			o.Package = "./newbench"
 		}, "has no package directory newbench"},
 		{"no benchmark matched", func(o *Options) { o.Bench = "^BenchmarkNothing$" }, `-bench "^BenchmarkNothing$" matched no benchmark`},
@@ -106,7 +108,7 @@ func TestRunErrorsSayWhatToDo(t *testing.T) {
 }
 
 func TestRunWithoutGit(t *testing.T) {
-	dir := tinyRepo(t)
+	dir := gatetest.Repo(t)
 	t.Setenv("PATH", t.TempDir())
 	_, err := Run(t.Context(), tinyOptions(t, dir))
 	if err == nil || !strings.Contains(err.Error(), "git is not on PATH") || !strings.Contains(err.Error(), "sebs-gate compare") {
@@ -115,7 +117,7 @@ func TestRunWithoutGit(t *testing.T) {
 }
 
 func TestRunRemovesWorktreeWhenCancelled(t *testing.T) {
-	dir := tinyRepo(t)
+	dir := gatetest.Repo(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	o := tinyOptions(t, dir)
 	o.Progress = cancelOnRound{cancel}
@@ -139,11 +141,7 @@ func (c cancelOnRound) Write(p []byte) (int, error) {
 // assertWorktreesRemoved fails if git still lists a work tree besides the repository's own.
 func assertWorktreesRemoved(t *testing.T, dir string) {
 	t.Helper()
-	out, err := gitOutput(context.Background(), dir, "worktree", "list", "--porcelain")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(out, "worktree "); n != 1 {
-		t.Errorf("git lists %d work trees after the run, want 1 (the repository's own):\n%s", n, out)
+	if n := gatetest.Worktrees(t, dir); n != 1 {
+		t.Errorf("git lists %d work trees after the run, want 1 (the repository's own)", n)
 	}
 }
