@@ -3,7 +3,7 @@
 #
 # The essential step is one line, run from the module's root on the pull request's checkout:
 #
-#     go tool sebs-gate -base origin/main ./bench
+#     go tool sebs-gate -base origin/main ./benchmarks
 #
 # (or, without the tool directive in go.mod: go run github.com/gosebs/sebs/cmd/sebs-gate@<version> ...).
 # It benchmarks origin/main and the checkout interleaved on this machine and exits 1 when a metric got
@@ -46,4 +46,4 @@ fi
 git -c user.name=ci -c user.email=ci@example.com commit -q -am "$msg"
 
 # The CI step: compare the pull request against main.
-go tool sebs-gate -base main -count "${COUNT:-6}" -benchtime "${BENCHTIME:-1s}" -o "$out" ./bench
+go tool sebs-gate -base main -count "${COUNT:-6}" -benchtime "${BENCHTIME:-1s}" -o "$out" ./benchmarks

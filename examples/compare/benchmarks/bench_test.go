@@ -1,5 +1,6 @@
-// Package bench benchmarks the function in ../function in its own container, as a user's module would.
-package bench
+// Package benchmarks benchmarks the function in ../function in its own container, as a user's module
+// would.
+package benchmarks
 
 import (
 	"encoding/json"
@@ -7,18 +8,19 @@ import (
 	"testing"
 
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
-// payload asks for the primes below 200,000 (17,984 of them).
-var payload = map[string]int{"n": 200_000}
+// payload asks for the primes below 50,000 (5,133 of them).
+var payload = map[string]int{"n": 50_000}
 
 func validate(out json.RawMessage) error {
 	var got struct{ Primes int }
 	if err := json.Unmarshal(out, &got); err != nil {
 		return fmt.Errorf("decode the output %s: %w", out, err)
 	}
-	if got.Primes != 17_984 {
-		return fmt.Errorf("primes below 200000 = %d, want 17984", got.Primes)
+	if got.Primes != 5_133 {
+		return fmt.Errorf("primes below 50000 = %d, want 5133", got.Primes)
 	}
 	return nil
 }
@@ -27,8 +29,8 @@ func validate(out json.RawMessage) error {
 // sequential warm calls: one call per iteration, after a discarded warm-up.
 func BenchmarkPrimes(b *testing.B) {
 	fn := sebstest.New(b, sebstest.GoFunction("../function"))
-	sebstest.Bench(b, []*sebstest.Function{fn}, sebstest.BenchSpec{
-		Mode:     sebstest.ModeSequential,
+	bench.Run(b, []*sebstest.Function{fn}, bench.Spec{
+		Mode:     bench.ModeSequential,
 		Payload:  payload,
 		Validate: validate,
 	})
