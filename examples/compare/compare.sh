@@ -15,13 +15,17 @@
 # no-change comparison that must pass. Needs Docker, git and Go.
 #
 # Usage: examples/compare/compare.sh [slower|same]
-# Environment: COUNT (rounds, default 6), BENCHTIME (default 1s), OUT (default examples/compare/out).
+# Environment: COUNT (rounds, default 6), BENCHTIME (default 1s), OUT (default examples/compare/out),
+# SEBS_LIBRARY (the library checkout to build against, default this one), GATE (the comparison command,
+# default `go tool sebs-gate`, i.e. cmd/sebs-gate of SEBS_LIBRARY).
 set -euo pipefail
 change=${1:-slower}
 case $change in slower | same) ;; *) echo "usage: $0 [slower|same]" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${OUT:-$here/out}
+library=${SEBS_LIBRARY:-$root}
+gate=${GATE:-go tool sebs-gate}
 export TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}
 export TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 
@@ -30,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/module"
 (cd "$here" && tar --exclude=./out -cf - .) | tar -xf - -C "$work/module"
 cd "$work/module"
-go mod edit -replace "github.com/gosebs/sebs=$root" # the copy is not beside the library any more
+go mod edit -replace "github.com/gosebs/sebs=$library" # the copy is not beside the library any more
 git init -q -b main
 git add -A
 git -c user.name=ci -c user.email=ci@example.com commit -q -m "primes: sieve"
@@ -46,4 +50,4 @@ fi
 git -c user.name=ci -c user.email=ci@example.com commit -q -am "$msg"
 
 # The CI step: compare the pull request against main.
-go tool sebs-gate -base main -count "${COUNT:-6}" -benchtime "${BENCHTIME:-1s}" -o "$out" ./benchmarks
+$gate -base main -count "${COUNT:-6}" -benchtime "${BENCHTIME:-1s}" -o "$out" ./benchmarks
