@@ -10,8 +10,8 @@
 # significantly slower by more than 10%.
 #
 # To show that here, this script copies the module into a new git repository, commits the function as
-# "main", then plays a pull request on a branch: "slower" (the default) replaces the function with
-# versions/slower/main.go (trial division instead of a sieve); "same" changes nothing but a comment, the
+# "main", then plays a pull request on a branch: "slower" (the default) replaces function/primes.go with
+# changes/primes_slower.go (trial division instead of a sieve); "same" changes nothing but a comment, the
 # no-change comparison that must pass. Needs Docker, git and Go.
 #
 # Usage: examples/compare/compare.sh [slower|same]
@@ -41,10 +41,10 @@ git -c user.name=ci -c user.email=ci@example.com commit -q -m "primes: sieve"
 
 git checkout -q -b pull-request
 if [ "$change" = slower ]; then
-	cp versions/slower/main.go function/main.go
+	sed '/^\/\/go:build ignore$/d' changes/primes_slower.go >function/primes.go
 	msg="primes: trial division"
 else
-	sed -i '1s|$| (unchanged)|' function/main.go
+	sed -i '1s|$| (a comment changed)|' function/main.go
 	msg="primes: comment only"
 fi
 git -c user.name=ci -c user.email=ci@example.com commit -q -am "$msg"

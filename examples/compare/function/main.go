@@ -1,6 +1,5 @@
 // Command function is a serverless function on github.com/gosebs/sebs/serve: given {"n": N} it returns
-// how many primes there are below N. This version sieves; versions/slower/main.go is the same function
-// written by trial division, the "change" that compare.sh benchmarks against this one.
+// how many primes there are below N (countPrimes, in primes.go).
 package main
 
 import (
@@ -26,20 +25,4 @@ func main() {
 		}
 		return map[string]int{"primes": countPrimes(ev.N)}, nil
 	})
-}
-
-// countPrimes counts the primes below n with the sieve of Eratosthenes.
-func countPrimes(n int) int {
-	composite := make([]bool, n)
-	count := 0
-	for i := 2; i < n; i++ {
-		if composite[i] {
-			continue
-		}
-		count++
-		for j := i * i; j < n; j += i {
-			composite[j] = true
-		}
-	}
-	return count
 }
