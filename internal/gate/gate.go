@@ -37,7 +37,8 @@ func TidyUnit(unit string) string {
 
 // Config says what counts as a regression.
 type Config struct {
-	// Units lists the metrics to gate on, as benchmarks print them ("client-ns/op").
+	// Units lists the metrics to gate on, as benchmarks print them ("client-ns/call") or tidied
+	// ("client-sec/call").
 	Units []string
 	// Threshold is the relative slowdown of the median that fails the gate, e.g. 0.10 for 10%.
 	Threshold float64
