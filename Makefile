@@ -105,9 +105,10 @@ load:
 		$(GO) test -count=1 -timeout 30m -run '^TestLoad$$' -v ./reliability/
 
 ## gate: benchmark BASE and the working tree interleaved, fail on a significant slowdown above GATE_THRESHOLD
-## (cmd/sebs-gate; results in out/gate).
+## (cmd/sebs-gate; results in out/gate). Built, not `go run`, which would turn its exit status 2 into 1.
 gate:
-	$(GO) run ./cmd/sebs-gate -base '$(BASE)' -bench '$(GATE_BENCH)' -count $(GATE_COUNT) -benchtime $(GATE_BENCHTIME) \
+	$(GO) build -o bin/sebs-gate ./cmd/sebs-gate
+	bin/sebs-gate -base '$(BASE)' -bench '$(GATE_BENCH)' -count $(GATE_COUNT) -benchtime $(GATE_BENCHTIME) \
 		-threshold $(GATE_THRESHOLD) -o out/gate $(GATE_PKG) -- $(GATE_ARGS)
 
 ## plot: an SVG report from a results folder: make plot RESULTS=out/run1

@@ -18,8 +18,9 @@
 // more than -threshold (10%). The gated metrics (-units) are sec/op, the per-call client-ns/call,
 // http-startup-ns/call, first-byte-ns/call and server-ns/call, p95-client-ns, coldstart-ns/start and
 // allocs/op; benchstat shows them tidied ("client-sec/call"), and either form may be passed. Exit status:
-// 0 no significant regression, 1 a gated metric regressed, 2 a usage or run error. An interrupt (Ctrl-C)
-// stops the benchmarks and removes the work tree.
+// 0 no significant regression, 1 a gated metric regressed, 2 a usage or run error (`go tool sebs-gate`
+// and a built binary pass it on; `go run` turns every failure into 1). An interrupt (Ctrl-C) stops the
+// benchmarks and removes the work tree.
 package main
 
 import (

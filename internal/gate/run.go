@@ -165,8 +165,8 @@ func (o Options) rounds(ctx context.Context, progress io.Writer, base, head side
 				return err
 			}
 			if n == 0 {
-				return fmt.Errorf("%w: -bench %q matched no benchmark of the %s version in %s; list them with "+
-					"`go test -list 'Benchmark.*'` there and fix -bench", errNoBenchmarks, o.Bench, s.name, s.dir)
+				return fmt.Errorf("%w: -bench %q matched no benchmark of the %s version of %s; list them with "+
+					"`go test -list 'Benchmark.*' %s` and fix -bench", errNoBenchmarks, o.Bench, s.name, o.Package, o.Package)
 			}
 			took[s.name] = time.Since(start)
 		}
