@@ -34,6 +34,8 @@ GATE_BENCH   ?= .
 GATE_COUNT   ?= 10
 GATE_BENCHTIME ?= 1s
 GATE_THRESHOLD ?= 0.10
+# Flags for the benchmark binaries, e.g. GATE_ARGS='-sebs.python=false -sebs.modes=sequential'
+GATE_ARGS    ?=
 
 .PHONY: all test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
 
@@ -102,9 +104,12 @@ load:
 	SEBS_LOAD_CALLS=$${SEBS_LOAD_CALLS:-200000} SEBS_WRK_SECONDS=$${SEBS_WRK_SECONDS:-20} SEBS_LOAD_REPORT=$(abspath out/load.json) \
 		$(GO) test -count=1 -timeout 30m -run '^TestLoad$$' -v ./reliability/
 
-## gate: benchmark BASE and the working tree interleaved, fail on a significant slowdown above GATE_THRESHOLD.
+## gate: benchmark BASE and the working tree interleaved, fail on a significant slowdown above GATE_THRESHOLD
+## (cmd/sebs-gate; results in out/gate). Built, not `go run`, which would turn its exit status 2 into 1.
 gate:
-	scripts/bench-gate.sh $(BASE) $(GATE_PKG) '$(GATE_BENCH)' $(GATE_COUNT) $(GATE_BENCHTIME) $(GATE_THRESHOLD)
+	$(GO) build -o bin/sebs-gate ./cmd/sebs-gate
+	bin/sebs-gate -base '$(BASE)' -bench '$(GATE_BENCH)' -count $(GATE_COUNT) -benchtime $(GATE_BENCHTIME) \
+		-threshold $(GATE_THRESHOLD) -o out/gate $(GATE_PKG) -- $(GATE_ARGS)
 
 ## plot: an SVG report from a results folder: make plot RESULTS=out/run1
 plot:

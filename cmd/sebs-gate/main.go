@@ -1,69 +1,95 @@
-// Command sebs-gate fails when a benchmark run regressed against a base run.
+// Command sebs-gate compares the benchmarks of two versions of a Go module and fails on a significant
+// regression.
 //
-// Usage:
+// Run from a module's root, it benchmarks a base revision against the working tree on this machine:
 //
-//	sebs-gate [-threshold 0.10] [-alpha 0.05] [-units sec/op,client-ns/op,...] base.txt head.txt
+//	go run github.com/gosebs/sebs/cmd/sebs-gate@latest -base origin/main ./bench
+//	go tool sebs-gate -base origin/main ./bench -- -sebs.modes=sequential   # after go get -tool github.com/gosebs/sebs/cmd/sebs-gate
 //
-// Both files hold Go benchmark output with several results per benchmark (-count 10 or more, base and
-// head interleaved). For every benchmark and metric in both, it prints the medians, the relative change
-// and the Mann-Whitney U-test's p-value, and exits 1 when any metric is significantly worse (p < alpha)
-// by more than the threshold; exit 2 is a usage or input error. `make gate` runs the whole procedure.
+// It checks the base out in a temporary git work tree, builds both test binaries with `go test -c`, runs
+// them in -count interleaved rounds (default 10; the order alternates, so drift on a busy machine hits both
+// alike), writes base.txt and head.txt (-o), prints a benchstat comparison (the module's `go tool benchstat`
+// if it has one) and one verdict per gated metric. Flags after "--" go to both test binaries.
+//
+// Given two files of benchmark output instead (`sebs-gate compare base.txt head.txt`, or any two .txt
+// files), it only compares them, for CI scripts that run the benchmarks themselves.
+//
+// A metric regresses when the Mann-Whitney U-test's p is below -alpha (0.05) and the median got worse by
+// more than -threshold (10%). The gated metrics (-units) are sec/op, the per-call client-ns/call,
+// http-startup-ns/call, first-byte-ns/call and server-ns/call, p95-client-ns, coldstart-ns/start and
+// allocs/op; benchstat shows them tidied ("client-sec/call"), and either form may be passed. Exit status:
+// 0 no significant regression, 1 a gated metric regressed, 2 a usage or run error (`go tool sebs-gate`
+// and a built binary pass it on; `go run` turns every failure into 1). An interrupt (Ctrl-C) stops the
+// benchmarks and removes the work tree.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"strings"
+	"os/signal"
+	"syscall"
 
 	"github.com/gosebs/sebs/internal/gate"
 )
 
 func main() {
-	threshold := flag.Float64("threshold", 0.10, "relative slowdown of a median that fails the gate")
-	alpha := flag.Float64("alpha", 0.05, "significance level of the U-test")
-	units := flag.String("units", strings.Join(gate.DefaultUnits, ","), "comma-separated metrics to gate on (lower is better)")
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: sebs-gate [flags] base.txt head.txt")
-		flag.PrintDefaults()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command; it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	inv, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
-	flag.Parse()
-	if flag.NArg() != 2 {
-		flag.Usage()
-		os.Exit(2)
-	}
-	base, err := os.Open(flag.Arg(0))
 	if err != nil {
-		fail(err)
+		fmt.Fprintln(stderr, "sebs-gate:", err)
+		return 2
 	}
-	defer base.Close()
-	head, err := os.Open(flag.Arg(1))
+	if inv.compareFiles() {
+		vs, err := gate.CompareFiles(inv.baseFile, inv.headFile, inv.run.Gate)
+		if err != nil {
+			fmt.Fprintln(stderr, "sebs-gate:", err)
+			return 2
+		}
+		return verdicts(stdout, vs, inv.run.Gate)
+	}
+	o := inv.run
+	o.Progress = stderr
+	rep, err := gate.Run(ctx, o)
 	if err != nil {
-		fail(err)
+		fmt.Fprintln(stderr, "sebs-gate:", err)
+		return 2
 	}
-	defer head.Close()
-	verdicts, err := gate.Compare(base, head, gate.Config{Units: strings.Split(*units, ","), Threshold: *threshold, Alpha: *alpha})
-	if err != nil {
-		fail(err)
+	fmt.Fprintf(stderr, "sebs-gate: results in %s and %s\n", rep.BaseFile, rep.HeadFile)
+	if err := gate.PrintComparison(ctx, stdout, o.Dir, rep.BaseFile, rep.HeadFile); err != nil {
+		fmt.Fprintln(stderr, "sebs-gate:", err)
 	}
-	if len(verdicts) == 0 {
-		fail(fmt.Errorf("no benchmark metric is in both %s and %s: nothing to compare", flag.Arg(0), flag.Arg(1)))
-	}
+	fmt.Fprintln(stdout)
+	return verdicts(stdout, rep.Verdicts, o.Gate)
+}
+
+// verdicts prints one line per gated metric and a summary, and returns 1 if any regressed.
+func verdicts(w io.Writer, vs []gate.Verdict, cfg gate.Config) int {
+	fmt.Fprintf(w, "sebs-gate: gated metrics (a regression: p < %.2f and slower by more than %.0f%%)\n", cfg.Alpha, 100*cfg.Threshold)
 	regressed := 0
-	for _, v := range verdicts {
-		fmt.Println(v)
+	for _, v := range vs {
+		fmt.Fprintln(w, v)
 		if v.Regressed {
 			regressed++
 		}
 	}
 	if regressed > 0 {
-		fmt.Printf("sebs-gate: %d metric(s) regressed by more than %.0f%% (p < %.2f)\n", regressed, 100**threshold, *alpha)
-		os.Exit(1)
+		fmt.Fprintf(w, "sebs-gate: %d metric(s) regressed by more than %.0f%% (p < %.2f)\n", regressed, 100*cfg.Threshold, cfg.Alpha)
+		return 1
 	}
-	fmt.Printf("sebs-gate: no significant regression above %.0f%% in %d metric(s)\n", 100**threshold, len(verdicts))
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "sebs-gate:", err)
-	os.Exit(2)
+	fmt.Fprintf(w, "sebs-gate: no significant regression above %.0f%% in %d metric(s)\n", 100*cfg.Threshold, len(vs))
+	return 0
 }

@@ -7,6 +7,7 @@ package gate
 import (
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -17,16 +18,27 @@ import (
 	"golang.org/x/perf/benchunit"
 )
 
-// DefaultUnits are the metrics gated on by default: wall time per iteration, and the client, HTTP
-// startup, first-byte, server and cold-start times the benchmark helpers report.
+// DefaultUnits are the metrics gated on by default (DESIGN.md, "Metric units"): wall time per iteration,
+// the per-call client, HTTP startup, first-byte and server times and the 95th percentile of the client
+// time that the benchmark helpers report, the mean cold start, and allocations per iteration. Units are
+// matched after benchunit's tidying, so "client-ns/call" and "client-sec/call" name the same metric.
 var DefaultUnits = []string{
-	"sec/op", "client-ns/op", "http-startup-ns/op", "first-byte-ns/op", "server-ns/op",
-	"p95-client-ns", "coldstart-ns/op", "allocs/op",
+	"sec/op", "client-ns/call", "http-startup-ns/call", "first-byte-ns/call", "server-ns/call",
+	"p95-client-ns", "coldstart-ns/start", "allocs/op",
+}
+
+// TidyUnit is the name a unit has in benchstat's output and in a Verdict: benchunit's tidied form, which
+// turns "ns" in the numerator into "sec" ("client-ns/call" becomes "client-sec/call", "ns/op" becomes
+// "sec/op") and leaves other units alone.
+func TidyUnit(unit string) string {
+	_, tidy := benchunit.Tidy(1, strings.TrimSpace(unit))
+	return tidy
 }
 
 // Config says what counts as a regression.
 type Config struct {
-	// Units lists the metrics to gate on, as benchmarks print them ("client-ns/op").
+	// Units lists the metrics to gate on, as benchmarks print them ("client-ns/call") or tidied
+	// ("client-sec/call").
 	Units []string
 	// Threshold is the relative slowdown of the median that fails the gate, e.g. 0.10 for 10%.
 	Threshold float64
@@ -34,34 +46,57 @@ type Config struct {
 	Alpha float64
 }
 
+// DefaultConfig gates DefaultUnits, failing on a significant (p < 0.05) slowdown of more than 10%.
+func DefaultConfig() Config {
+	return Config{Units: slices.Clone(DefaultUnits), Threshold: 0.10, Alpha: 0.05}
+}
+
+func (c Config) validate() error {
+	if c.Threshold < 0 || c.Alpha <= 0 || c.Alpha >= 1 {
+		return fmt.Errorf("gate: threshold %v must be ≥ 0 and alpha %v in (0,1)", c.Threshold, c.Alpha)
+	}
+	if len(c.Units) == 0 {
+		return fmt.Errorf("gate: no metric to gate on: pass -units, e.g. %s", strings.Join(DefaultUnits, ","))
+	}
+	return nil
+}
+
 // Verdict is the comparison of one benchmark's metric between base and head.
 type Verdict struct {
 	Benchmark string
-	Unit      string  // as tidied by benchunit ("client-sec/op")
+	Unit      string  // as tidied by benchunit ("client-sec/call")
 	Base      float64 // median of the base sample
 	Head      float64 // median of the head sample
 	Delta     float64 // (Head-Base)/Base
 	P         float64 // U-test p-value
 	N1, N2    int     // sample sizes
-	Regressed bool    // significant, and worse by more than the threshold
+	// Significant is P < Alpha: the two samples differ beyond what chance explains.
+	Significant bool
+	// Regressed is Significant, and worse by more than the threshold: the gate fails.
+	Regressed bool
 }
 
-// String renders a verdict as one line of the gate's report.
+// String renders a verdict as one line of the gate's report. The last column says what the change is:
+// REGRESSED (fails the gate), "slower, within threshold", "faster", or "~" (not significant).
 func (v Verdict) String() string {
-	mark := "ok"
-	if v.Regressed {
+	mark := "~"
+	switch {
+	case v.Regressed:
 		mark = "REGRESSED"
-	} else if v.P >= 0 && v.Delta > 0 {
-		mark = "ok (within threshold or not significant)"
+	case v.Significant && v.Delta > 0:
+		mark = "slower, within threshold"
+	case v.Significant && v.Delta < 0:
+		mark = "faster"
 	}
-	return fmt.Sprintf("%-60s %-22s base %-12.4g head %-12.4g %+7.2f%%  p=%.3f n=%d+%d  %s",
-		v.Benchmark, v.Unit, v.Base, v.Head, 100*v.Delta, v.P, v.N1, v.N2, mark)
+	cls := benchunit.ClassOf(v.Unit)
+	return fmt.Sprintf("%-50s %-22s base %-9s head %-9s %+7.2f%%  p=%.3f n=%d+%d  %s",
+		v.Benchmark, v.Unit, benchunit.Scale(v.Base, cls), benchunit.Scale(v.Head, cls), 100*v.Delta, v.P, v.N1, v.N2, mark)
 }
 
 var procsSuffix = regexp.MustCompile(`-\d+$`)
 
 // samples reads benchmark results and groups their values by benchmark name (without the -GOMAXPROCS
-// suffix) and tidied unit.
+// suffix) and tidied unit, keeping only the given units (all of them when units is nil).
 func samples(r io.Reader, name string, units map[string]bool) (map[[2]string][]float64, error) {
 	out := map[[2]string][]float64{}
 	br := benchfmt.NewReader(r, name)
@@ -72,7 +107,7 @@ func samples(r io.Reader, name string, units map[string]bool) (map[[2]string][]f
 		}
 		bench := procsSuffix.ReplaceAllString(string(res.Name.Full()), "")
 		for _, v := range res.Values {
-			if !units[v.Unit] {
+			if units != nil && !units[v.Unit] {
 				continue
 			}
 			k := [2]string{bench, v.Unit}
@@ -85,16 +120,35 @@ func samples(r io.Reader, name string, units map[string]bool) (map[[2]string][]f
 	return out, nil
 }
 
+// CompareFiles is Compare on two files of benchmark output.
+func CompareFiles(basePath, headPath string, cfg Config) ([]Verdict, error) {
+	base, err := os.Open(basePath)
+	if err != nil {
+		return nil, fmt.Errorf("open the base results: %w", err)
+	}
+	defer base.Close()
+	head, err := os.Open(headPath)
+	if err != nil {
+		return nil, fmt.Errorf("open the head results: %w", err)
+	}
+	defer head.Close()
+	vs, err := Compare(base, head, cfg)
+	if err == nil && len(vs) == 0 {
+		err = fmt.Errorf("no gated metric (%s) of any benchmark is in both %s and %s: nothing to compare; "+
+			"check that both ran the same benchmarks, or pass -units", strings.Join(cfg.Units, ","), basePath, headPath)
+	}
+	return vs, err
+}
+
 // Compare reads a base and a head run (Go benchmark format) and returns a verdict for every benchmark
 // and gated metric found in both, sorted by benchmark and unit.
 func Compare(base, head io.Reader, cfg Config) ([]Verdict, error) {
-	if cfg.Threshold < 0 || cfg.Alpha <= 0 || cfg.Alpha >= 1 {
-		return nil, fmt.Errorf("gate: threshold %v must be ≥ 0 and alpha %v in (0,1)", cfg.Threshold, cfg.Alpha)
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
 	units := map[string]bool{}
 	for _, u := range cfg.Units {
-		_, tidy := benchunit.Tidy(1, strings.TrimSpace(u))
-		units[tidy] = true
+		units[TidyUnit(u)] = true
 	}
 	b, err := samples(base, "base", units)
 	if err != nil {
@@ -124,7 +178,8 @@ func Compare(base, head io.Reader, cfg Config) ([]Verdict, error) {
 		if m1 != 0 {
 			v.Delta = (m2 - m1) / m1
 		}
-		v.Regressed = cmp.P < cfg.Alpha && v.Delta > cfg.Threshold
+		v.Significant = cmp.P < cfg.Alpha
+		v.Regressed = v.Significant && v.Delta > cfg.Threshold
 		verdicts = append(verdicts, v)
 	}
 	return verdicts, nil
