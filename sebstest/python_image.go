@@ -27,7 +27,7 @@ const PythonImageRepo = "sebs-python"
 
 // pythonRecipe lists the files, relative to fixtures/python, whose contents make the Python image's tag.
 // fixtures/python/image/build.sh hashes the same files in the same order and the same framing.
-var pythonRecipe = []string{"image/build.sh", "image/packages.txt", "runtime/server.py"}
+var pythonRecipe = []string{"image/build.sh", "image/packages.txt", "runtime/server.py", "../image-common.sh"}
 
 // pythonBuildMu serialises builds within this process; build.sh serialises across processes with a lock
 // file (/tmp/sebs-python-image.lock, or SEBS_IMAGE_LOCK).
