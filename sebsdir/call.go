@@ -98,7 +98,7 @@ type ScriptError struct {
 func (e *ScriptError) Error() string {
 	msg := fmt.Sprintf("sebsdir: benchmark %s: %s raised %s: %s", e.Benchmark, e.During, e.Type, e.Message)
 	if e.Stack != "" && e.Service == "" {
-		msg += "\n" + strings.TrimRight(e.Stack, "\n")
+		msg += "\n" + tail(strings.TrimRight(e.Stack, "\n"), 1536)
 	}
 	return msg
 }
@@ -130,4 +130,3 @@ func (t *tailBuffer) String() string {
 	defer t.mu.Unlock()
 	return string(t.buf)
 }
-

@@ -52,7 +52,20 @@ func defaultLabels() map[string]string {
 	return l
 }
 
-// driverContainer is the configuration of a session's container: the driver as the command, stdin open,
+// hostUser is "uid:gid" of this process, which the driver runs as so that it reads the benchmark
+// directory as the caller can (a directory of mode 0700 included; capabilities are dropped, so root in
+// the container reads only what root's file modes allow). Empty, the image's user, where there are no
+// POSIX ids.
+func hostUser() string {
+	uid, gid := os.Getuid(), os.Getgid()
+	if uid < 0 || gid < 0 {
+		return ""
+	}
+	return strconv.Itoa(uid) + ":" + strconv.Itoa(gid)
+}
+
+// driverContainer is the configuration of a session's container: the driver as the command, run as the
+// calling user, stdin open,
 // no network, benchmark (and data) directories read-only, a read-only root with a /tmp tmpfs, no
 // capabilities, no new privileges, memory and PID limits.
 func driverContainer(image, benchDir string, o Options) (*container.Config, *container.HostConfig) {
@@ -73,6 +86,7 @@ func driverContainer(image, benchDir string, o Options) (*container.Config, *con
 	pids := int64(defaultPidsLimit)
 	cfg := &container.Config{
 		Image:           image,
+		User:            hostUser(),
 		Cmd:             []string{"python3", "-c", driverSource, benchmarkMount, dataArg},
 		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "HOME=/tmp"},
 		WorkingDir:      "/tmp",

@@ -106,6 +106,9 @@ func (b *Benchmark) fillPackage(ctx context.Context, p *Package) error {
 			return err
 		}
 		for _, m := range matches {
+			if st, err := os.Stat(m); err != nil || !st.Mode().IsRegular() {
+				continue
+			}
 			if err := copyFile(m, filepath.Join(p.Dir, filepath.Base(m))); err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -78,6 +79,13 @@ type reply struct {
 func Open(ctx context.Context, b *Benchmark, o Options) (*Session, error) {
 	if o.Image == "" {
 		return nil, errors.New("sebsdir: Options.Image is empty: pass the Python runtime image (sebstest.PythonImage)")
+	}
+	if o.DataDir != "" {
+		abs, err := filepath.Abs(o.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("sebsdir: data directory %s: %w", o.DataDir, err)
+		}
+		o.DataDir = abs
 	}
 	if o.StartTimeout <= 0 {
 		o.StartTimeout = 60 * time.Second

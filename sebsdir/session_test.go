@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -227,3 +229,40 @@ func TestSessionContainerIsConfinedAndRemoved(t *testing.T) {
 }
 
 func slicesEqual(a, b []string) bool { return cmp.Equal(a, b) }
+
+// copyTree copies the regular files under src to dst (directories 0700, files 0600: private).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPrivateDirectoryAndDataDir(t *testing.T) {
+	img := pythonImage(t)
+	dir := filepath.Join(t.TempDir(), "private")
+	copyTree(t, filepath.Join("testdata", "unmet-requirements"), dir)
+	data := t.TempDir()
+	s, err := sebsdir.Open(t.Context(), parse(t, dir), sebsdir.Options{Image: img, DataDir: data})
+	if err != nil {
+		t.Fatalf("a benchmark directory of mode 0700: %v", err)
+	}
+	defer s.Close()
+	if got := string(generate(t, s, sebsdir.SizeTest)); got != `{"size":"test","data_dir":"/benchmarks-data"}` {
+		t.Errorf("input %s: want data_dir the mounted data directory", got)
+	}
+}
