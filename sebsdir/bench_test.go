@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebsdir"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkOneShot(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.GenerateInput(b.Context(), sebsdir.SizeTest); err != nil {
+		if _, err := s.GenerateInput(b.Context(), fixtures.SizeTest); err != nil {
 			b.Fatal(err)
 		}
 		if err := s.Close(); err != nil {
@@ -33,9 +34,9 @@ func BenchmarkOneShot(b *testing.B) {
 func BenchmarkValidate(b *testing.B) {
 	s := open(b, filepath.Join(ours, "902.echo"))
 	for _, tc := range []struct {
-		size   sebsdir.Size
+		size   fixtures.Size
 		repeat int
-	}{{sebsdir.SizeTest, 1}, {sebsdir.SizeLarge, 10000}} {
+	}{{fixtures.SizeTest, 1}, {fixtures.SizeLarge, 10000}} {
 		b.Run(string(tc.size), func(b *testing.B) {
 			in := generate(b, s, tc.size)
 			out := json.RawMessage(`{"result": {"text": "` + strings.Repeat("echo", tc.repeat) + `!", "id": 9007199254740993}}`)

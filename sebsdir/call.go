@@ -5,8 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
-	"sync"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/client"
 )
 
 // call sends one request and decodes the reply into resp (which embeds reply); a reply with ok false
@@ -70,10 +74,19 @@ func (s *Session) readLine(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// stderrNote is "; the driver's stderr: …" when it wrote any.
+// stderrNote is "; the driver's stderr: …" (its last lines, from the container's log) when it wrote any.
 func (s *Session) stderrNote() string {
-	if e := strings.TrimSpace(s.stderr.String()); e != "" {
-		return "; the driver's stderr:\n" + e
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	logs, err := s.cli.ContainerLogs(ctx, s.id, client.ContainerLogsOptions{ShowStderr: true, Tail: "40"})
+	if err != nil {
+		return ""
+	}
+	defer logs.Close()
+	var stderr strings.Builder
+	stdcopy.StdCopy(io.Discard, &stderr, logs)
+	if e := strings.TrimSpace(stderr.String()); e != "" {
+		return "; the driver's stderr:\n" + tail(e, 4096)
 	}
 	return ""
 }
@@ -106,27 +119,4 @@ func (e *ScriptError) Error() string {
 // Is matches [ErrNeedsStorage] or [ErrNeedsNoSQL] when the benchmark asked for that service.
 func (e *ScriptError) Is(target error) bool {
 	return (target == ErrNeedsStorage && e.Service == ObjectStorage) || (target == ErrNeedsNoSQL && e.Service == NoSQL)
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-	max int
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs"
-	"github.com/gosebs/sebs/sebsdir"
+	"github.com/gosebs/sebs/fixtures"
 )
 
 // callInImage imports function.function from the package dir mounted at /function in the Python image,
@@ -84,7 +84,7 @@ func TestLaidOutPackageRunsAndValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := open(t, dir)
-	for _, size := range sebsdir.Sizes {
+	for _, size := range fixtures.Sizes {
 		in := generate(t, s, size)
 		out := callInImage(t, img, p.Dir, in)
 		if err := s.Validate(t.Context(), sebs.LanguagePython, in, out); err != nil {

@@ -7,6 +7,7 @@ import (
 	"log"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebsdir"
 )
 
@@ -37,7 +38,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	input, err := s.GenerateInput(ctx, sebsdir.SizeSmall)
+	input, err := s.GenerateInput(ctx, fixtures.SizeSmall)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,20 +12,8 @@ import (
 	"strings"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
 )
-
-// Size is an input size upstream's benchmarks generate inputs for.
-type Size string
-
-// Upstream's sizes (sebs benchmark invoke --size).
-const (
-	SizeTest  Size = "test"
-	SizeSmall Size = "small"
-	SizeLarge Size = "large"
-)
-
-// Sizes lists upstream's sizes, smallest first.
-var Sizes = []Size{SizeTest, SizeSmall, SizeLarge}
 
 // ErrInvalidOutput is matched by a [*ValidationError].
 var ErrInvalidOutput = errors.New("output failed the benchmark's validate_output")
@@ -51,9 +39,9 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidOutput }
 // matching [ErrNeedsStorage] or [ErrNeedsNoSQL]) if called; older 5- and 6-parameter signatures get
 // their arguments. It returns the input exactly as Python's json.dumps wrote it (integers of any size
 // kept).
-func (s *Session) GenerateInput(ctx context.Context, size Size) (json.RawMessage, error) {
+func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.RawMessage, error) {
 	switch size {
-	case SizeTest, SizeSmall, SizeLarge:
+	case fixtures.SizeTest, fixtures.SizeSmall, fixtures.SizeLarge:
 	default:
 		return nil, fmt.Errorf("sebsdir: size %q: upstream's sizes are test, small and large", size)
 	}

@@ -44,7 +44,6 @@ type Session struct {
 	id        string
 	conn      client.HijackedResponse
 	replies   *bufio.Reader
-	stderr    *tailBuffer
 	hello     hello
 	needs     []Need
 
@@ -90,7 +89,7 @@ func Open(ctx context.Context, b *Benchmark, o Options) (*Session, error) {
 	if o.StartTimeout <= 0 {
 		o.StartTimeout = 60 * time.Second
 	}
-	s := &Session{bench: b, cli: o.Client, stderr: &tailBuffer{max: 8 << 10}}
+	s := &Session{bench: b, cli: o.Client}
 	if s.cli == nil {
 		cli, err := client.New(client.FromEnv)
 		if err != nil {
@@ -122,7 +121,7 @@ func (s *Session) start(ctx context.Context, o Options) error {
 	out, in := io.Pipe()
 	s.replies = bufio.NewReaderSize(out, 1<<20)
 	go func() {
-		_, err := stdcopy.StdCopy(in, s.stderr, s.conn.Reader)
+		_, err := stdcopy.StdCopy(in, io.Discard, s.conn.Reader) // stderr is read from the log when needed
 		if err == nil {
 			err = io.EOF
 		}

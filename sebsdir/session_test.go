@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebsdir"
 )
 
@@ -33,7 +35,7 @@ func open(t testing.TB, dir string) *sebsdir.Session {
 	return s
 }
 
-func generate(t testing.TB, s *sebsdir.Session, size sebsdir.Size) json.RawMessage {
+func generate(t testing.TB, s *sebsdir.Session, size fixtures.Size) json.RawMessage {
 	t.Helper()
 	in, err := s.GenerateInput(t.Context(), size)
 	if err != nil {
@@ -45,11 +47,11 @@ func generate(t testing.TB, s *sebsdir.Session, size sebsdir.Size) json.RawMessa
 func TestGenerateInputEverySize(t *testing.T) {
 	for _, tc := range []struct {
 		dir  string
-		want map[sebsdir.Size]string
+		want map[fixtures.Size]string
 	}{
-		{"901.seeded-walk", map[sebsdir.Size]string{
+		{"901.seeded-walk", map[fixtures.Size]string{
 			"test": `{"steps":10,"seed":42}`, "small": `{"steps":1000,"seed":42}`, "large": `{"steps":100000,"seed":42}`}},
-		{"902.echo", map[sebsdir.Size]string{
+		{"902.echo", map[fixtures.Size]string{
 			"test":  `{"message":"echo","repeat":1,"id":9007199254740993}`,
 			"small": `{"message":"echo","repeat":100,"id":9007199254740993}`,
 			"large": `{"message":"echo","repeat":10000,"id":9007199254740993}`}},
@@ -62,7 +64,7 @@ func TestGenerateInputEverySize(t *testing.T) {
 			if len(s.Needs()) != 0 {
 				t.Errorf("Needs() = %v, want none", s.Needs())
 			}
-			for _, size := range sebsdir.Sizes {
+			for _, size := range fixtures.Sizes {
 				if got := string(generate(t, s, size)); got != tc.want[size] {
 					t.Errorf("%s: input %s, want %s (byte for byte: integers above 2^53 stay exact)", size, got, tc.want[size])
 				}
@@ -76,7 +78,7 @@ func TestGenerateInputEverySize(t *testing.T) {
 
 func TestValidatePassAndFail(t *testing.T) {
 	walk := open(t, filepath.Join(ours, "901.seeded-walk"))
-	in := generate(t, walk, sebsdir.SizeTest)
+	in := generate(t, walk, fixtures.SizeTest)
 	good := `{"result": {"final": 2, "highest": 2, "md5": "6d871528dfaf0bcf8a4c2d54ad07d2ca"}, "measurement": {"compute_time": 3.5}}`
 	if err := walk.Validate(t.Context(), sebs.LanguagePython, in, json.RawMessage(good)); err != nil {
 		t.Errorf("the expected walk: %v, want it to pass", err)
@@ -89,7 +91,7 @@ func TestValidatePassAndFail(t *testing.T) {
 	}
 
 	echo := open(t, filepath.Join(ours, "902.echo"))
-	in = generate(t, echo, sebsdir.SizeSmall)
+	in = generate(t, echo, fixtures.SizeSmall)
 	text := strings.Repeat("echo", 100) + "!"
 	for output, want := range map[string]string{
 		`{"result": {"text": "` + text + `", "id": 9007199254740993}}`: "",
@@ -116,7 +118,7 @@ func TestStorageAndNoSQLAreRefusedWithTheReason(t *testing.T) {
 			if n := s.Needs(); len(n) != 1 || !errors.Is(n[0].Err(dir), want) {
 				t.Errorf("Needs() = %+v, want one matching %v", n, want)
 			}
-			_, err := s.GenerateInput(t.Context(), sebsdir.SizeTest)
+			_, err := s.GenerateInput(t.Context(), fixtures.SizeTest)
 			var serr *sebsdir.ScriptError
 			if !errors.Is(err, want) || !errors.As(err, &serr) || !strings.Contains(err.Error(), "gosebs does not provide") {
 				t.Errorf("GenerateInput: %v, want an error matching %v that says why", err, want)
@@ -127,11 +129,11 @@ func TestStorageAndNoSQLAreRefusedWithTheReason(t *testing.T) {
 
 func TestInputPyFailuresAreReported(t *testing.T) {
 	s := open(t, filepath.Join("testdata", "unmet-requirements"))
-	in := generate(t, s, sebsdir.SizeTest)
+	in := generate(t, s, fixtures.SizeTest)
 	if string(in) != `{"size":"test","data_dir":null}` {
 		t.Errorf("input %s: prints of input.py must not reach the reply", in)
 	}
-	_, err := s.GenerateInput(t.Context(), sebsdir.SizeLarge)
+	_, err := s.GenerateInput(t.Context(), fixtures.SizeLarge)
 	var serr *sebsdir.ScriptError
 	if !errors.As(err, &serr) || serr.Type != "ValueError" || serr.Message != "no large input" || serr.During != "generate_input" ||
 		!strings.Contains(serr.Stack, "input.py") {
@@ -141,7 +143,7 @@ func TestInputPyFailuresAreReported(t *testing.T) {
 	if !errors.As(err, &serr) || serr.Type != "KeyError" || serr.During != "validate_output" {
 		t.Errorf("validate_output raising: %v, want its KeyError", err)
 	}
-	if again := generate(t, s, sebsdir.SizeSmall); !strings.Contains(string(again), `"small"`) {
+	if again := generate(t, s, fixtures.SizeSmall); !strings.Contains(string(again), `"small"`) {
 		t.Errorf("the session after exceptions answered %s", again)
 	}
 
@@ -174,7 +176,7 @@ func TestInputPyFailuresAreReported(t *testing.T) {
 
 func TestOlderSignatureAndNoValidator(t *testing.T) {
 	s := open(t, filepath.Join("testdata", "old-signature"))
-	if got := string(generate(t, s, sebsdir.SizeTest)); got != `{"size":"test","buckets":[[],[]]}` {
+	if got := string(generate(t, s, fixtures.SizeTest)); got != `{"size":"test","buckets":[[],[]]}` {
 		t.Errorf("5-parameter generate_input: %s", got)
 	}
 	if err := s.Validate(t.Context(), sebs.LanguagePython, json.RawMessage(`{}`), json.RawMessage(`{}`)); !errors.Is(err, sebsdir.ErrNoValidator) {
@@ -223,7 +225,7 @@ func TestSessionContainerIsConfinedAndRemoved(t *testing.T) {
 	if _, err := cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{}); err == nil {
 		t.Errorf("container %.12s still exists after Close", id)
 	}
-	if _, err := s.GenerateInput(t.Context(), sebsdir.SizeTest); err == nil {
+	if _, err := s.GenerateInput(t.Context(), fixtures.SizeTest); err == nil {
 		t.Error("GenerateInput after Close succeeded")
 	}
 }
@@ -262,7 +264,28 @@ func TestPrivateDirectoryAndDataDir(t *testing.T) {
 		t.Fatalf("a benchmark directory of mode 0700: %v", err)
 	}
 	defer s.Close()
-	if got := string(generate(t, s, sebsdir.SizeTest)); got != `{"size":"test","data_dir":"/benchmarks-data"}` {
+	if got := string(generate(t, s, fixtures.SizeTest)); got != `{"size":"test","data_dir":"/benchmarks-data"}` {
 		t.Errorf("input %s: want data_dir the mounted data directory", got)
+	}
+}
+
+func TestDriverDeathAndCancellationBreakTheSession(t *testing.T) {
+	dir := filepath.Join("testdata", "dies")
+	s := open(t, dir)
+	_, err := s.GenerateInput(t.Context(), fixtures.SizeTest)
+	if err == nil || !strings.Contains(err.Error(), "no reply from the driver") || !strings.Contains(err.Error(), "dying now") {
+		t.Errorf("a driver that exits mid-call: %v, want no reply and its stderr", err)
+	}
+	if _, again := s.GenerateInput(t.Context(), fixtures.SizeSmall); again == nil {
+		t.Error("a broken session answered")
+	}
+
+	s = open(t, dir)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	begin := time.Now()
+	_, err = s.GenerateInput(ctx, fixtures.SizeSmall)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(begin) > 10*time.Second {
+		t.Errorf("a call past its context's deadline: %v after %v, want DeadlineExceeded promptly", err, time.Since(begin))
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebsdir"
 )
 
@@ -41,11 +42,11 @@ func TestUpstreamDirectories(t *testing.T) {
 		t.Skipf("set %s to upstream SeBS's benchmarks/ directory to run its benchmarks", envUpstream)
 	}
 	img := pythonImage(t)
-	sizes := []sebsdir.Size{sebsdir.SizeTest, sebsdir.SizeSmall}
+	sizes := []fixtures.Size{fixtures.SizeTest, fixtures.SizeSmall}
 	if v := os.Getenv(envUpstreamSizes); v != "" {
 		sizes = nil
 		for _, s := range strings.Split(v, ",") {
-			sizes = append(sizes, sebsdir.Size(strings.TrimSpace(s)))
+			sizes = append(sizes, fixtures.Size(strings.TrimSpace(s)))
 		}
 	}
 	configs, err := filepath.Glob(filepath.Join(root, "*", "*", "config.json"))
