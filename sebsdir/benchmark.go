@@ -44,7 +44,7 @@ type Config struct {
 // {"language": "nodejs", "variants": ["default", "bun"]}. A plain name has the variant "default".
 type LanguageSpec struct {
 	Language sebs.Language
-	Variants []string
+	Variants []string // "default", "pypy", "bun"…
 }
 
 // UnmarshalJSON reads both forms upstream accepts.

@@ -108,6 +108,7 @@ type ScriptError struct {
 	Service Service
 }
 
+// Error names the benchmark, what was running, the exception and the end of its traceback.
 func (e *ScriptError) Error() string {
 	msg := fmt.Sprintf("sebsdir: benchmark %s: %s raised %s: %s", e.Benchmark, e.During, e.Type, e.Message)
 	if e.Stack != "" && e.Service == "" {

@@ -39,8 +39,8 @@ type Package struct {
 
 // InitScript is one init.sh run while laying out a package.
 type InitScript struct {
-	Path   string
-	Output string
+	Path   string // the script's absolute path
+	Output string // its combined stdout and stderr
 }
 
 // Remove deletes the package directory when Layout made it (dst ""); it does nothing otherwise.

@@ -23,10 +23,11 @@ var ErrNoValidator = errors.New("input.py defines no validate_output")
 
 // ValidationError is a validate_output verdict against an output: its message, as the benchmark wrote it.
 type ValidationError struct {
-	Benchmark string
-	Message   string
+	Benchmark string // the benchmark's name
+	Message   string // what validate_output returned
 }
 
+// Error names the benchmark and gives the validator's message.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("sebsdir: benchmark %s: validate_output: %s", e.Benchmark, e.Message)
 }
@@ -90,11 +91,12 @@ func (s *Session) Validate(ctx context.Context, lang sebs.Language, input, outpu
 
 // UnmetRequirement is a line of a benchmark's requirements.txt that the runtime image does not satisfy.
 type UnmetRequirement struct {
-	Line   string `json:"line"`
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Line   string `json:"line"`   // the requirement, without comments
+	Name   string `json:"name"`   // the distribution name, "" when the line is not a plain requirement
+	Reason string `json:"reason"` // why it is not met: not installed, another version, cannot be checked
 }
 
+// String is "<line>: <reason>".
 func (u UnmetRequirement) String() string { return fmt.Sprintf("%s: %s", u.Line, u.Reason) }
 
 // UnmetRequirements checks the benchmark's Python requirements against the packages installed in the
