@@ -83,14 +83,16 @@ func TestUpstreamDirectories(t *testing.T) {
 				begin := time.Now()
 				out := post(t, url, in, time.Duration(b.Config.Timeout)*time.Second)
 				took := time.Since(begin)
+				begin = time.Now()
 				err := s.Validate(t.Context(), sebs.LanguagePython, in, out)
+				validation := time.Since(begin)
 				verdict := "pass"
 				if err != nil {
 					verdict = err.Error()
 					t.Errorf("%s: %v", size, err)
 				}
 				t.Logf("| %s | %s | %s | %d B | %v |", b.Name, size, in, len(out), verdict)
-				t.Logf("%s %s call took %v", b.Name, size, took.Round(time.Millisecond))
+				t.Logf("%s %s: call %v, validate_output %v", b.Name, size, took.Round(time.Millisecond), validation.Round(100*time.Microsecond))
 			}
 		})
 	}
