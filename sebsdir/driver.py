@@ -1,0 +1,203 @@
+"""gosebs sebsdir driver: loads a SeBS benchmark directory's input.py as upstream's harness does and answers
+requests about it, one JSON object per line on stdin, one JSON reply per line on stdout. Whatever the
+benchmark itself prints goes to stderr, so it cannot corrupt a reply.
+
+argv: <benchmark dir> <data dir or "">
+
+First line written: {"ok": true, "python": "3.11.2", "has": {...}, "buckets": [in, out] | null,
+"nosql_tables": [...] | null}, or {"ok": false, ...} when input.py cannot be loaded.
+Requests: {"op": "generate", "size": s}, {"op": "validate", "input": i, "output": o, "language": l},
+{"op": "requirements", "path": p}. Failures: {"ok": false, "during", "error_type", "error", "stack",
+"service" (set when the benchmark asked for storage or NoSQL)}.
+"""
+
+import importlib.machinery
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import re
+import sys
+import traceback
+
+BENCH = sys.argv[1]
+DATA_DIR = sys.argv[2] or None
+MAX_STACK = 8 << 10
+
+replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+
+class ServiceNeeded(Exception):
+    """The benchmark called a storage or NoSQL function that this driver does not provide."""
+
+    def __init__(self, service, message):
+        super().__init__(message)
+        self.service = service
+
+
+def upload_stub(*args, **kwargs):
+    raise ServiceNeeded("storage", "generate_input called upload_func: the benchmark needs object storage, "
+                        "which gosebs does not provide")
+
+
+def nosql_stub(*args, **kwargs):
+    raise ServiceNeeded("nosql", "generate_input called nosql_func: the benchmark needs a NoSQL store, "
+                        "which gosebs does not provide")
+
+
+def reply(obj):
+    try:
+        line = json.dumps(obj, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        line = json.dumps(failure(exc, "encoding the reply as JSON"))
+    replies.write(line + "\n")
+    replies.flush()
+
+
+def failure(exc, during):
+    stack = traceback.format_exc()
+    out = {"ok": False, "during": during, "error_type": type(exc).__name__,
+           "error": str(exc) or type(exc).__name__, "stack": stack[-MAX_STACK:]}
+    if isinstance(exc, ServiceNeeded):
+        out["service"] = exc.service
+    return out
+
+
+def load_input():
+    path = os.path.join(BENCH, "input.py")
+    loader = importlib.machinery.SourceFileLoader("input", path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def describe(module):
+    names = ("generate_input", "validate_output", "buckets_count", "allocate_nosql")
+    info = {"ok": True, "python": "%d.%d.%d" % sys.version_info[:3],
+            "has": {n: callable(getattr(module, n, None)) for n in names}, "buckets": None, "nosql_tables": None}
+    if info["has"]["buckets_count"]:
+        counts = module.buckets_count()
+        info["buckets"] = [int(counts[0]), int(counts[1])]
+    if info["has"]["allocate_nosql"]:
+        info["nosql_tables"] = sorted(module.allocate_nosql().keys())
+    return info
+
+
+def positional_count(fn):
+    params = inspect.signature(fn).parameters.values()
+    return sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+def generate(module, req):
+    fn = module.generate_input
+    size = req["size"]
+    n = positional_count(fn)
+    # Upstream's signatures: 7 parameters since NoSQL (2024), 6 with a single benchmarks bucket (2024),
+    # 5 before (input and output bucket lists).
+    if n >= 7:
+        args = (DATA_DIR, size, None, [], [], upload_stub, nosql_stub)
+    elif n == 6:
+        args = (DATA_DIR, size, None, [], [], upload_stub)
+    elif n == 5:
+        args = (DATA_DIR, size, [], [], upload_stub)
+    else:
+        raise TypeError("generate_input takes %d positional parameters; upstream's signatures take 5, 6 or 7" % n)
+    return {"ok": True, "input": fn(*args)}
+
+
+def validate(module, req):
+    verdict = module.validate_output(DATA_DIR, req["input"], req["output"], req["language"])
+    if verdict is not None and not isinstance(verdict, str):
+        verdict = repr(verdict)
+    return {"ok": True, "verdict": verdict}
+
+
+REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
+CLAUSE = re.compile(r"^(~=|===|==|!=|<=|>=|<|>)\s*([^\s]+)$")
+
+
+def version_key(v):
+    parts = []
+    for piece in v.split("."):
+        m = re.match(r"\d+", piece)
+        parts.append(int(m.group()) if m else 0)
+    while parts and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def satisfies(installed, op, wanted):
+    if wanted.endswith(".*") and op in ("==", "!="):
+        prefix = version_key(wanted[:-2])
+        match = version_key(installed)[:len(prefix)] == prefix or prefix == ()
+        return match if op == "==" else not match
+    a, b = version_key(installed), version_key(wanted)
+    if op == "~=":
+        head = version_key(".".join(wanted.split(".")[:-1]))
+        return a >= b and a[:len(head)] == head
+    return {"==": a == b, "===": installed == wanted, "!=": a != b, "<=": a <= b, ">=": a >= b,
+            "<": a < b, ">": a > b}[op]
+
+
+def check_line(line):
+    """None when the image satisfies the requirement line, else the reason it does not."""
+    spec = line.split(";", 1)[0].strip()
+    if spec.startswith("-") or "://" in spec or spec.startswith((".", "/")):
+        return None, "not a plain requirement (option, URL or path): cannot be checked against the image"
+    m = REQUIREMENT.match(spec)
+    if not m:
+        return None, "cannot be parsed as name[extras] [version clauses]"
+    name, clauses = m.group(1), m.group(3).strip().strip("()")
+    try:
+        installed = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return name, "not installed in the image"
+    for clause in filter(None, (c.strip() for c in clauses.split(","))):
+        c = CLAUSE.match(clause)
+        if not c:
+            return name, "version clause %r cannot be checked (installed: %s)" % (clause, installed)
+        if not satisfies(installed, c.group(1), c.group(2)):
+            return name, "the image has %s %s, which does not satisfy %s" % (name, installed, clause)
+    return name, None
+
+
+def requirements(req):
+    unmet = []
+    with open(req["path"], encoding="utf-8") as f:
+        for raw in f:
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            name, reason = check_line(line)
+            if reason is not None:
+                unmet.append({"line": line, "name": name or "", "reason": reason})
+    return {"ok": True, "unmet": unmet}
+
+
+def main():
+    try:
+        module = load_input()
+        reply(describe(module))
+    except BaseException as exc:  # reported, then the driver ends
+        reply(failure(exc, "loading input.py"))
+        return
+    ops = {"generate": ("generate_input", lambda r: generate(module, r)),
+           "validate": ("validate_output", lambda r: validate(module, r)),
+           "requirements": ("checking requirements", requirements)}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        during = "reading the request"
+        try:
+            req = json.loads(line)
+            during, call = ops[req["op"]]
+            reply(call(req))
+        except Exception as exc:
+            reply(failure(exc, during))
+
+
+main()
