@@ -12,6 +12,7 @@ import (
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // BenchmarkHarnessOverhead measures what the harness costs per call: sebstest.Bench in warm mode (one
@@ -59,8 +60,8 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 		return func(b *testing.B) {
 			fn.HTTPTrigger().KeepAlive = keep
 			defer fn.HTTPTrigger().Close()
-			sebstest.Bench(b, []*sebstest.Function{fn}, sebstest.BenchSpec{
-				Mode: sebstest.ModeWarm, Payload: body,
+			bench.Run(b, []*sebstest.Function{fn}, bench.Spec{
+				Mode: bench.ModeWarm, Payload: body,
 				Validate: func(out json.RawMessage) error { return bm.Validate(input, out) },
 			})
 		}
