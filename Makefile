@@ -35,13 +35,19 @@ GATE_COUNT   ?= 10
 GATE_BENCHTIME ?= 1s
 GATE_THRESHOLD ?= 0.10
 
-.PHONY: all test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
+.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
 
 all: test
 
-## test: what CI runs: vet, the Python image (built once per machine, with its progress shown), every test
-## (unit and Docker integration), then each fuzz target for FUZZTIME.
-test: vet python-image
+## setup: install what a fresh Debian machine lacks (as root: debootstrap for the Python image, wrk for the
+## load comparison); otherwise say what to install. make test and make bench run it.
+SETUP_TOOLS ?= debootstrap wrk
+setup:
+	scripts/setup.sh $(SETUP_TOOLS)
+
+## test: what CI runs: setup, vet, the Python image (built once per machine, with its progress shown), every
+## test (unit and Docker integration), then each fuzz target for FUZZTIME.
+test: setup vet python-image
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
@@ -53,9 +59,13 @@ vet:
 	$(GO) vet $(PKGS)
 
 ## bench: the benchmark suite over the built-in fixture functions (go test -bench, benchstat-ready).
-bench: $(if $(filter true,$(PYTHON)),python-image)
+## With PYTHON=false it needs neither root nor debootstrap.
+bench: $(if $(filter true,$(PYTHON)),bench-setup python-image)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(MODES)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(COLD_MODES)
+
+bench-setup:
+	scripts/setup.sh debootstrap
 
 ## bench-overhead: the harness against plain net/http on one warm container, six interleaved rounds.
 bench-overhead:
