@@ -81,6 +81,24 @@ func (f *Function) ColdInvoke(ctx context.Context, payload any) (*sebs.Execution
 	return res, st, nil
 }
 
+// Retire removes the function's container ahead of a cold start, so that a benchmark can leave the removal
+// off the clock: the next [Function.ColdStart] (or ColdInvoke) then only creates, starts and readies the
+// new one. Until then the function has no container and cannot be invoked. With [ColdRestart] there is
+// nothing to remove, and Retire does nothing.
+func (f *Function) Retire(ctx context.Context) error {
+	if f.s.coldMode == ColdRestart || f.inst == nil || f.inst.retired {
+		return nil
+	}
+	f.mem.pause()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeTimeout)
+	defer cancel()
+	if err := f.removeNow(ctx, f.inst); err != nil {
+		return fmt.Errorf("sebstest: retire %s: %w", f.Name, err)
+	}
+	f.inst = &instance{id: f.inst.id, retired: true}
+	return nil
+}
+
 // NotColdError says that the first invocation after a cold start of the function name did not report
 // is_cold, and why that happens; [Function.ColdInvoke] and the cold benchmark modes return it.
 func NotColdError(res *sebs.ExecutionResult, name string) error {
@@ -92,10 +110,12 @@ func NotColdError(res *sebs.ExecutionResult, name string) error {
 // replace removes the current container and launches a new one. When the launch fails, the function is
 // left with no container (Stop then finds nothing to remove).
 func (f *Function) replace(ctx context.Context) (*instance, error) {
-	f.remove(f.inst)
+	if !f.inst.retired {
+		f.remove(f.inst)
+	}
 	inst, err := f.launch(ctx)
 	if err != nil {
-		f.inst = &instance{id: f.inst.id} // gone
+		f.inst = &instance{id: f.inst.id, retired: true} // gone
 		return nil, err
 	}
 	return inst, nil

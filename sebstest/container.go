@@ -27,6 +27,7 @@ type instance struct {
 	port    int
 	startup sebs.Startup
 	wait    wait.Strategy // the caller's readiness strategy, nil for ours; restarts wait with it too
+	retired bool          // removed (Retire, or a failed replacement): nothing to remove any more
 }
 
 func (i *instance) url(ep engine.Endpoint) string { return ep.Host + ":" + strconv.Itoa(i.port) }

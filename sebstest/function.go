@@ -77,7 +77,7 @@ func (f *Function) Stop(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeTimeout)
 		defer cancel()
 		var errs []error
-		if f.inst != nil {
+		if f.inst != nil && !f.inst.retired {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
 		errs = append(errs, f.LocalFunction.Stop(ctx))

@@ -329,3 +329,28 @@ func TestStopWithCancelledContextStillRemoves(t *testing.T) {
 	_, err = cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
 	assert.True(t, engine.IsGone(err), "container %s survived a Stop with a cancelled context: %v", engine.ShortID(id), err)
 }
+
+// TestRetireThenColdStart: Retire removes the container ahead of a replacing cold start, which then only
+// starts the new one; with ColdRestart it does nothing.
+func TestRetireThenColdStart(t *testing.T) {
+	requireNoneLeft(t)
+	ctx := context.Background()
+	fn := New(t, Fixture("sleep", sebs.LanguageGo))
+	old := fn.ContainerID()
+	require.NoError(t, fn.Retire(ctx))
+	require.NoError(t, fn.Retire(ctx), "a second Retire has nothing to remove")
+	_, err := fn.eng.ContainerInspect(ctx, old, client.ContainerInspectOptions{})
+	assert.True(t, engine.IsGone(err), "the retired container %s still exists: %v", engine.ShortID(old), err)
+	res, st, err := fn.ColdInvoke(ctx, map[string]any{"sleep": 0})
+	require.NoError(t, err)
+	assert.True(t, res.Stats.ColdStart)
+	assert.Positive(t, st.Create)
+	assert.NotEqual(t, old, fn.ContainerID())
+
+	restart := New(t, Fixture("sleep", sebs.LanguageGo), WithColdMode(ColdRestart))
+	id := restart.ContainerID()
+	require.NoError(t, restart.Retire(ctx))
+	_, err = restart.Invoke(ctx, map[string]any{"sleep": 0})
+	require.NoError(t, err, "Retire does nothing in restart mode")
+	assert.Equal(t, id, restart.ContainerID())
+}

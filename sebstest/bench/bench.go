@@ -87,7 +87,9 @@ type Spec struct {
 //
 // ModeWarm, ModeCold and ModeSequential invoke fns[0] and ignore the others; ModeBurst invokes each of
 // fns once per iteration, so it needs as many functions as concurrent calls. Cold starts replace (or
-// restart) the containers of fns, which Run leaves running.
+// restart) the containers of fns, which Run leaves running. In ModeCold and ModeBurst the old containers'
+// removal is off the clock (the timer stops around [sebstest.Function.Retire]): an iteration times the
+// new containers' create, start and readiness and the calls.
 //
 // Metrics, computed from the recorded calls (in ModeWarm: the warm ones) after the loop. Go's ns/op is one
 // iteration: one call (ModeWarm at concurrency 1, ModeSequential), a batch of concurrent calls (ModeWarm
