@@ -129,9 +129,9 @@ python-image:
 ## (also the work directories of Python image builds that were killed).
 clean:
 	rm -rf bin out
-	$(GO) run ./sebstest/cmd/sebs-clean
+	$(GO) run ./cmd/sebs-clean
 	bash fixtures/python/image/build.sh --clean
 
 ## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
 clean-images: clean
-	$(GO) run ./sebstest/cmd/sebs-clean -images
+	$(GO) run ./cmd/sebs-clean -images

@@ -27,7 +27,7 @@ func TestNewConfig(t *testing.T) {
 		want         string
 	}{
 		{"huge", "warm", 1, 0, "unknown size"},
-		{"test", "tepid", 1, 0, "unknown benchmark mode"},
+		{"test", "tepid", 1, 0, "unknown mode"},
 		{"", "warm", 1, 0, "at least one size"},
 		{"test", "warm", 0, 0, "at least 1"},
 		{"test", "warm", 1, -time.Second, "negative"},

@@ -15,7 +15,7 @@ import (
 	"github.com/gosebs/sebs/sebstest/bench"
 )
 
-// BenchmarkHarnessOverhead measures what the harness costs per call: sebstest.Bench in warm mode (one
+// BenchmarkHarnessOverhead measures what the harness costs per call: bench.Run in warm mode (one
 // call at a time, every output validated, every sample kept) against a plain net/http loop posting the
 // same body to the same warm container, in the same run, with the same connection mode. The target is a
 // ratio of at most 1.05 (ns/op of impl=sebstest over impl=net-http). impl=trigger, a plain loop over the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,13 +121,10 @@ func TestKilledRunsAreSwept(t *testing.T) {
 	}
 }
 
-// TestCleanCommandRemovesDeadLeftovers: `make clean`'s command, go run ./sebstest/cmd/sebs-clean,
+// TestCleanCommandRemovesDeadLeftovers: `make clean`'s command, go run ./cmd/sebs-clean,
 // removes what a SIGKILLed test run left, and not this live test's function.
 func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
 	cli := testDocker(t)
-	if _, err := os.Stat(filepath.Join("..", "sebstest", "cmd", "sebs-clean")); err != nil {
-		t.Skipf("sebstest/cmd/sebs-clean is not there yet: %v", err)
-	}
 	own := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo))
 	bin := buildVictim(t)
 	key, value := caseLabel(t)
@@ -139,7 +135,7 @@ func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
 	defer cancel()
 	requireExist(ctx, t, cli, "the killed victim's", v.containers...)
 
-	cmd := exec.CommandContext(ctx, "go", "run", "./sebstest/cmd/sebs-clean", "-scope", value)
+	cmd := exec.CommandContext(ctx, "go", "run", "./cmd/sebs-clean", "-scope", value)
 	cmd.Dir = ".."
 	out, err := cmd.CombinedOutput()
 	t.Logf("sebs-clean:\n%s", out)

@@ -206,7 +206,7 @@ func TestSweep(t *testing.T) {
 		}
 	}
 
-	// The exported SweepScope: ours go, the rest stays.
+	// Scope: ours go, the rest stays.
 	rep, err = Scope(ctx, eng, scope)
 	if err != nil {
 		t.Fatalf("SweepScope: %v", err)
@@ -239,40 +239,40 @@ func TestSweep(t *testing.T) {
 		}
 	}
 
-	// SweepAll: other hosts and ownerless labels too; live owners only when forced; kept images on request.
+	// All: other hosts and ownerless labels too; live owners only when forced; kept images on request.
 	rep, err = run(ctx, eng, policy{all: true, Options: Options{Scope: scope}})
 	if err != nil {
-		t.Fatalf("SweepAll policy: %v", err)
+		t.Fatalf("All policy: %v", err)
 	}
-	t.Logf("SweepAll:\n%s", rep)
+	t.Logf("All:\n%s", rep)
 	if got, want := ids(rep.Containers), sorted(cForeign, cNoPID); !slices.Equal(got, want) {
-		t.Errorf("SweepAll removed containers %v, want %v (foreign host, no pid)", got, want)
+		t.Errorf("All removed containers %v, want %v (foreign host, no pid)", got, want)
 	}
 	if len(rep.Images) != 0 || !imageExists(t, eng, iDeadKept) {
-		t.Errorf("SweepAll without Images removed images %v", rep.Images)
+		t.Errorf("All without Images removed images %v", rep.Images)
 	}
 	rep, err = run(ctx, eng, policy{all: true, Options: Options{Images: true, Scope: scope}})
 	if err != nil {
-		t.Fatalf("SweepAll policy with images: %v", err)
+		t.Fatalf("All policy with images: %v", err)
 	}
 	if got, want := ids(rep.Images), sorted(iDeadKept); !slices.Equal(got, want) || imageExists(t, eng, iDeadKept) {
-		t.Errorf("SweepAll{Images} removed images %v, want %v", got, want)
+		t.Errorf("All{Images} removed images %v, want %v", got, want)
 	}
 	if len(rep.Containers) != 0 {
-		t.Errorf("SweepAll removed live owners' containers without Force: %v", rep.Containers)
+		t.Errorf("All removed live owners' containers without Force: %v", rep.Containers)
 	}
 	rep, err = run(ctx, eng, policy{all: true, Options: Options{Force: true, Scope: scope}})
 	if err != nil {
-		t.Fatalf("SweepAll policy with force: %v", err)
+		t.Fatalf("All policy with force: %v", err)
 	}
 	if got, want := ids(rep.Containers), sorted(cSelf, cLiveOther); !slices.Equal(got, want) {
-		t.Errorf("SweepAll{Force} removed containers %v, want %v (the live owners')", got, want)
+		t.Errorf("All{Force} removed containers %v, want %v (the live owners')", got, want)
 	}
 	if got, want := ids(rep.Images), sorted(iSelfDangling); !slices.Equal(got, want) {
-		t.Errorf("SweepAll{Force} removed images %v, want %v", got, want)
+		t.Errorf("All{Force} removed images %v, want %v", got, want)
 	}
 	if !dockertest.Exists(t, eng, cPlain) {
-		t.Errorf("a forced SweepAll removed an unlabelled container")
+		t.Errorf("a forced All removed an unlabelled container")
 	}
 }
 

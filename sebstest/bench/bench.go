@@ -43,13 +43,10 @@ const (
 // Modes lists the modes in upstream's order.
 func Modes() []Mode { return []Mode{ModeCold, ModeWarm, ModeBurst, ModeSequential} }
 
-// ParseMode returns the mode named s, case and surrounding space ignored: "Warm" is [ModeWarm]. The empty
-// string is [ModeWarm] too, the default; any other name is an error.
+// ParseMode returns the mode named s, case and surrounding space ignored: "Warm" is [ModeWarm]. Any
+// other name is an error.
 func ParseMode(s string) (Mode, error) {
 	m := Mode(strings.ToLower(strings.TrimSpace(s)))
-	if m == "" {
-		return ModeWarm, nil
-	}
 	for _, known := range Modes() {
 		if m == known {
 			return m, nil
@@ -137,6 +134,9 @@ type bencher struct {
 }
 
 func newBencher(b *testing.B, fns []*sebstest.Function, spec Spec) (*bencher, error) {
+	if spec.Mode == "" {
+		spec.Mode = ModeWarm
+	}
 	mode, err := ParseMode(string(spec.Mode))
 	if err != nil {
 		return nil, err

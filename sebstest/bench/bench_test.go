@@ -41,6 +41,9 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("ParseMode(%q) = %q, %v", m, got, err)
 		}
 	}
+	if _, err := ParseMode(""); err == nil {
+		t.Errorf("ParseMode(\"\") accepted: an empty flag value names no mode (Spec.Mode's zero value is ModeWarm)")
+	}
 	if _, err := ParseMode("lukewarm"); err == nil || !strings.Contains(err.Error(), "cold, warm, burst or sequential") {
 		t.Errorf("ParseMode(lukewarm) error = %v, want one listing the modes", err)
 	}
