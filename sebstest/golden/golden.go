@@ -60,13 +60,14 @@ func Output(tb testing.TB, name string, res *sebs.ExecutionResult, opts ...Optio
 // Result compares got with the golden file <dir>/<name>.golden (dir is "testdata" unless [Dir] says
 // otherwise) and marks the test failed, with a go-cmp diff, when they differ.
 //
-// got, typically a whole [sebs.ExecutionResult] or a value holding one, is normalised by [JSON]: encoded to JSON, volatile fields (times, durations, ids, container ids,
-// ports, memory readings; see [Mask] and [Keep]) replaced by placeholders that keep their key and type,
-// and written with sorted keys and two-space indent. The comparison decodes both sides and compares JSON
+// got, typically a whole [sebs.ExecutionResult] or a value holding one, is normalised by [JSON]: encoded
+// to JSON, volatile fields (times, durations, ids, container ids, ports, memory readings; see [Mask] and
+// [Keep]) replaced by placeholders that keep their key and type, and written with sorted keys and
+// two-space indent. The comparison decodes both sides and compares JSON
 // values, so formatting of a hand-edited file does not matter; numbers compare by value (within
 // [Tolerance]).
 //
-// In update mode Golden writes the file instead of comparing, creating directories as needed. Update mode is
+// In update mode Result writes the file instead of comparing, creating directories as needed. Update mode is
 // on when the test binary is run with -sebs.update (go test ./pkg -run TestX -sebs.update), when
 // SEBS_UPDATE_GOLDEN=1 (which also works for go test ./..., where packages that do not import golden would
 // reject the flag), or when [Update](true) is given. Review the rewritten files with git diff.

@@ -37,7 +37,7 @@ func (r *recordingTB) Logf(format string, args ...any) {
 	r.logs = append(r.logs, fmt.Sprintf(format, args...))
 }
 
-// run calls Golden with a recorder and returns it.
+// run calls Result with a recorder and returns it.
 func run(t *testing.T, name string, got any, opts ...golden.Option) *recordingTB {
 	t.Helper()
 	rec := &recordingTB{TB: t}
