@@ -27,10 +27,13 @@ import (
 	"github.com/gosebs/sebs/internal/owner"
 )
 
-// Engine connects to the Docker engine. Without one the test is skipped, except under CI=true,
-// where it fails: CI must never pass by skipping the integration tests.
+// Engine connects to the Docker engine. In -short mode the test is skipped; without an engine too, except
+// under CI=true, where it fails: CI must never pass by skipping the integration tests.
 func Engine(t testing.TB) *engine.Engine {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a Docker engine: not in -short (make unit)")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	eng, err := engine.Open(ctx)
