@@ -37,13 +37,19 @@ GATE_THRESHOLD ?= 0.10
 # Flags for the benchmark binaries, e.g. GATE_ARGS='-sebs.python=false -sebs.modes=sequential'
 GATE_ARGS    ?=
 
-.PHONY: all test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
+.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
 
 all: test
 
-## test: what CI runs: vet, the Python image (built once per machine, with its progress shown), every test
-## (unit and Docker integration), then each fuzz target for FUZZTIME.
-test: vet python-image
+## setup: install what a fresh Debian machine lacks (as root: debootstrap for the Python image, wrk for the
+## load comparison); otherwise say what to install. make test and make bench run it.
+SETUP_TOOLS ?= debootstrap wrk
+setup:
+	scripts/setup.sh $(SETUP_TOOLS)
+
+## test: what CI runs: setup, vet, the Python image (built once per machine, with its progress shown), every
+## test (unit and Docker integration), then each fuzz target for FUZZTIME.
+test: setup vet python-image
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
@@ -55,9 +61,13 @@ vet:
 	$(GO) vet $(PKGS)
 
 ## bench: the benchmark suite over the built-in fixture functions (go test -bench, benchstat-ready).
-bench: $(if $(filter true,$(PYTHON)),python-image)
+## With PYTHON=false it needs neither root nor debootstrap.
+bench: $(if $(filter true,$(PYTHON)),bench-setup python-image)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(MODES)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(COLD_MODES)
+
+bench-setup:
+	scripts/setup.sh debootstrap
 
 ## bench-overhead: the harness against plain net/http on one warm container, six interleaved rounds.
 bench-overhead:
@@ -124,12 +134,12 @@ python-image:
 ## (also the work directories of Python image builds that were killed).
 clean:
 	rm -rf bin out
-	$(GO) run ./sebstest/cmd/sebs-clean
+	$(GO) run ./cmd/sebs-clean
 	bash fixtures/python/image/build.sh --clean
 
 ## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
 clean-images: clean
-	$(GO) run ./sebstest/cmd/sebs-clean -images
+	$(GO) run ./cmd/sebs-clean -images
 
 ## test-remote: a second Docker daemon in a network namespace, its API on TCP with TLS through a veth pair
 ## (needs root, iproute2 and Debian's docker.io; fails under CI=true when it cannot run): build, run, call,

@@ -77,6 +77,20 @@ func (lf *LocalFunction) findOrMakeTrigger() *HTTPTrigger {
 	return t
 }
 
+// MoveTo points the function at the container that now serves it, after a cold start replaced or
+// restarted the old one: InstanceID, URL ("host:port") and Port change, and the HTTP trigger calls the new
+// URL, its idle connections to the old one closed. It must not run concurrently with Invoke.
+func (lf *LocalFunction) MoveTo(instanceID, url string, port int) {
+	lf.stopMu.Lock()
+	defer lf.stopMu.Unlock()
+	if lf.trigger == nil {
+		lf.trigger = lf.findOrMakeTrigger()
+	}
+	lf.InstanceID, lf.URL, lf.Port = instanceID, url, port
+	lf.trigger.Close()
+	lf.trigger.URL = url
+}
+
 // Invoke invokes the function through its HTTP trigger; see
 // [HTTPTrigger.Invoke].
 func (lf *LocalFunction) Invoke(ctx context.Context, payload any) (*ExecutionResult, error) {

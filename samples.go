@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -13,31 +14,37 @@ import (
 // (see DESIGN.md, "Benchmark results on disk"). Durations are integer nanoseconds. The benchmark
 // helpers write it (package sebstest) and the report reads it (package plot).
 type Sample struct {
-	Benchmark        string           `json:"benchmark"`
-	Function         string           `json:"function"`
-	Language         string           `json:"language"`
-	Mode             string           `json:"mode"`
-	Size             string           `json:"size"`
-	RequestID        string           `json:"request_id"`
-	IsCold           bool             `json:"is_cold"`
-	Begin            time.Time        `json:"begin"` // RFC 3339 with nanoseconds
-	ClientNS         int64            `json:"client_ns"`
-	HTTPStartupNS    int64            `json:"http_startup_ns"`
-	FirstByteNS      int64            `json:"first_byte_ns"`
-	ServerNS         int64            `json:"server_ns"`
-	ConnectionReused bool             `json:"connection_reused"`
-	MemoryPeakBytes  uint64           `json:"memory_peak_bytes"` // 0 when not sampled
-	ColdStart        *ColdStartSample `json:"cold_start,omitempty"`
-	Error            string           `json:"error,omitempty"`
+	Benchmark        string    `json:"benchmark"`
+	Function         string    `json:"function"`
+	Language         string    `json:"language"`
+	Mode             string    `json:"mode"`
+	Size             string    `json:"size"`
+	RequestID        string    `json:"request_id"`
+	IsCold           bool      `json:"is_cold"`
+	Begin            time.Time `json:"begin"` // RFC 3339 with nanoseconds
+	ClientNS         int64     `json:"client_ns"`
+	HTTPStartupNS    int64     `json:"http_startup_ns"`
+	FirstByteNS      int64     `json:"first_byte_ns"`
+	ServerNS         int64     `json:"server_ns"`
+	ConnectionReused bool      `json:"connection_reused"`
+	MemoryPeakBytes  uint64    `json:"memory_peak_bytes"`    // 0 when not sampled
+	ColdStart        *Startup  `json:"cold_start,omitempty"` // cold and burst modes only
+	Error            string    `json:"error,omitempty"`
 }
 
-// ColdStartSample is the cold start that preceded a call, in nanoseconds (cold and burst modes). FirstByte
-// runs from the beginning of the cold start to the call's first response byte.
-type ColdStartSample struct {
-	CreateNS    int64 `json:"create_ns"`
-	StartNS     int64 `json:"start_ns"`
-	ReadyNS     int64 `json:"ready_ns"`
-	FirstByteNS int64 `json:"first_byte_ns"`
+// ReadSamples reads the samples file at path (samples.jsonl) with [DecodeSamples]: the one reader of
+// that file, used by the benchmark helpers, the report and the tests.
+func ReadSamples(path string) ([]Sample, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sebs: read samples: %w", err)
+	}
+	defer f.Close()
+	samples, err := DecodeSamples(f)
+	if err != nil {
+		return samples, fmt.Errorf("sebs: read samples from %s: %w", path, err)
+	}
+	return samples, nil
 }
 
 // Failed reports whether the invocation failed, in which case its times mean nothing.

@@ -8,9 +8,10 @@
 //
 // Sub-benchmarks are named lang=<language>/mode=<mode>/size=<size>, with a last level conc=<n> in the
 // warm and burst modes, so benchstat can project on any of them (-col /mode). Each line reports the
-// metrics of sebstest.Bench: client-ns/op, http-startup-ns/op, first-byte-ns/op, server-ns/op,
-// p50/p95/p99-client-ns, cold/op, cold-excluded (warm), coldstart-ns/op (cold, burst) and peak-mem-B
-// (with memory sampling).
+// metrics of bench.Run (package sebstest/bench): Go's ns/op (one iteration), the per-call means
+// client-ns/call, http-startup-ns/call, first-byte-ns/call, server-ns/call, the percentiles
+// p50/p95/p99-client-ns, cold-excluded (warm; a count per run), coldstart-ns/start (cold, burst) and
+// peak-mem-B (with memory sampling).
 //
 // Flags (after the package on the go test command line):
 //

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 func TestNewConfig(t *testing.T) {
@@ -16,7 +16,7 @@ func TestNewConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Equal(c.sizes, []fixtures.Size{fixtures.SizeTest, fixtures.SizeLarge}) ||
-		!slices.Equal(c.modes, []sebstest.Mode{sebstest.ModeCold, sebstest.ModeWarm}) ||
+		!slices.Equal(c.modes, []bench.Mode{bench.ModeCold, bench.ModeWarm}) ||
 		c.concurrency != 3 || !slices.Equal(c.languages, []string{"go", "python"}) {
 		t.Errorf("newConfig = %+v", c)
 	}
@@ -27,7 +27,7 @@ func TestNewConfig(t *testing.T) {
 		want         string
 	}{
 		{"huge", "warm", 1, 0, "unknown size"},
-		{"test", "tepid", 1, 0, "unknown benchmark mode"},
+		{"test", "tepid", 1, 0, "unknown mode"},
 		{"", "warm", 1, 0, "at least one size"},
 		{"test", "warm", 0, 0, "at least 1"},
 		{"test", "warm", 1, -time.Second, "negative"},

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // The suite's flags, registered by this test package only.
@@ -24,7 +24,7 @@ var (
 // config is the suite configuration the flags give.
 type config struct {
 	sizes       []fixtures.Size
-	modes       []sebstest.Mode
+	modes       []bench.Mode
 	concurrency int
 	memory      time.Duration
 	languages   []string
@@ -46,7 +46,7 @@ func newConfig(sizes, modes string, concurrency int, memory time.Duration, pytho
 		c.sizes = append(c.sizes, fixtures.Size(s))
 	}
 	for _, s := range splitList(modes) {
-		m, err := sebstest.ParseMode(s)
+		m, err := bench.ParseMode(s)
 		if err != nil {
 			return c, fmt.Errorf("-sebs.modes: %w", err)
 		}

@@ -6,17 +6,17 @@ import (
 	"testing"
 
 	"github.com/gosebs/sebs/internal/testmain"
-	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // recorder receives every call when SEBS_RESULTS_DIR names a folder; nil otherwise. TestMain sets it once,
 // before any benchmark runs, and closes it after the last.
-var recorder *sebstest.Recorder
+var recorder *bench.Recorder
 
 // TestMain removes what killed earlier runs left behind, opens the results recorder, runs the benchmarks,
 // writes the result files, and fails the run when a goroutine or a container is left behind.
 func TestMain(m *testing.M) {
-	rec, err := sebstest.RecorderFromEnv()
+	rec, err := bench.RecorderFromEnv()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

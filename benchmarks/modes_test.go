@@ -2,10 +2,13 @@ package benchmarks
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"testing"
 
+	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // These regression tests run short benchmarks with testing.Benchmark (the default -benchtime) and read
@@ -13,20 +16,20 @@ import (
 
 // modeRun benchmarks dynamic-html at size test in mode over fns, recording to a fresh folder, and returns
 // the benchmark result and the samples read back.
-func modeRun(t *testing.T, mode sebstest.Mode, fns []*sebstest.Function, concurrency int) (testing.BenchmarkResult, []sebstest.Sample) {
+func modeRun(t *testing.T, mode bench.Mode, fns []*sebstest.Function, concurrency int) (testing.BenchmarkResult, []sebs.Sample) {
 	t.Helper()
 	bm, err := fixtures.Lookup("dynamic-html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rec, err := sebstest.NewRecorder(dir)
+	rec, err := bench.NewRecorder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	input := bm.Input(fixtures.SizeTest)
 	r := testing.Benchmark(func(b *testing.B) {
-		sebstest.Bench(b, fns, sebstest.BenchSpec{
+		bench.Run(b, fns, bench.Spec{
 			Mode: mode, Concurrency: concurrency, Payload: input,
 			Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
 			Benchmark: bm.Name, Language: "go", Size: "test", Recorder: rec,
@@ -38,7 +41,7 @@ func modeRun(t *testing.T, mode sebstest.Mode, fns []*sebstest.Function, concurr
 	if r.N == 0 {
 		t.Fatalf("%s benchmark failed (no iteration completed)", mode)
 	}
-	samples, err := sebstest.ReadSamples(dir)
+	samples, err := sebs.ReadSamples(filepath.Join(dir, "samples.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,22 +63,22 @@ func htmlFunctions(t *testing.T, n int) []*sebstest.Function {
 }
 
 func TestColdModeSamplesAreAllVerifiedCold(t *testing.T) {
-	r, samples := modeRun(t, sebstest.ModeCold, htmlFunctions(t, 1), 0)
+	r, samples := modeRun(t, bench.ModeCold, htmlFunctions(t, 1), 0)
 	if len(samples) != r.N {
 		t.Fatalf("%d samples for %d cold iterations", len(samples), r.N)
 	}
 	for i, s := range samples {
-		if !s.IsCold || s.ColdStart == nil || s.ColdStart.StartNS <= 0 || s.ColdStart.ReadyNS <= 0 || s.Error != "" {
+		if !s.IsCold || s.ColdStart == nil || s.ColdStart.Start <= 0 || s.ColdStart.Ready <= 0 || s.Error != "" {
 			t.Errorf("sample %d not a verified cold call with its cold start: %+v", i, s)
 		}
 	}
-	if r.Extra["cold/op"] != 1 {
-		t.Errorf("cold/op = %v, want 1", r.Extra["cold/op"])
+	if r.Extra["coldstart-ns/start"] <= 0 {
+		t.Errorf("coldstart-ns/start = %v, want > 0", r.Extra["coldstart-ns/start"])
 	}
 }
 
 func TestWarmModeExcludesColdSamples(t *testing.T) {
-	r, samples := modeRun(t, sebstest.ModeWarm, htmlFunctions(t, 1), 1)
+	r, samples := modeRun(t, bench.ModeWarm, htmlFunctions(t, 1), 1)
 	if len(samples) != r.N {
 		t.Fatalf("%d samples for %d warm iterations", len(samples), r.N)
 	}
@@ -89,14 +92,14 @@ func TestWarmModeExcludesColdSamples(t *testing.T) {
 	if cold != 1 || r.Extra["cold-excluded"] != float64(cold) || !samples[0].IsCold {
 		t.Errorf("%d cold samples (first cold: %v), cold-excluded %v; want the first call only", cold, samples[0].IsCold, r.Extra["cold-excluded"])
 	}
-	if r.N > 1 && r.Extra["client-ns/op"] <= 0 {
-		t.Errorf("client-ns/op = %v from %d warm calls", r.Extra["client-ns/op"], r.N-1)
+	if r.N > 1 && r.Extra["client-ns/call"] <= 0 {
+		t.Errorf("client-ns/call = %v from %d warm calls", r.Extra["client-ns/call"], r.N-1)
 	}
 }
 
 func TestBurstModeTwoColdSamplesPerIteration(t *testing.T) {
 	fns := htmlFunctions(t, 2)
-	r, samples := modeRun(t, sebstest.ModeBurst, fns, 2)
+	r, samples := modeRun(t, bench.ModeBurst, fns, 2)
 	if len(samples) != 2*r.N {
 		t.Fatalf("%d samples for %d burst iterations of 2", len(samples), r.N)
 	}
@@ -106,7 +109,7 @@ func TestBurstModeTwoColdSamplesPerIteration(t *testing.T) {
 			t.Errorf("iteration %d: samples %+v and %+v are not both cold", it, a, b)
 		}
 	}
-	if r.Extra["cold/op"] != 1 || r.Extra["coldstart-ns/op"] <= 0 {
-		t.Errorf("cold/op %v, coldstart-ns/op %v", r.Extra["cold/op"], r.Extra["coldstart-ns/op"])
+	if r.Extra["coldstart-ns/start"] <= 0 {
+		t.Errorf("coldstart-ns/start %v, want > 0", r.Extra["coldstart-ns/start"])
 	}
 }

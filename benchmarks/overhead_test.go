@@ -12,9 +12,10 @@ import (
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
-// BenchmarkHarnessOverhead measures what the harness costs per call: sebstest.Bench in warm mode (one
+// BenchmarkHarnessOverhead measures what the harness costs per call: bench.Run in warm mode (one
 // call at a time, every output validated, every sample kept) against a plain net/http loop posting the
 // same body to the same warm container, in the same run, with the same connection mode. The target is a
 // ratio of at most 1.05 (ns/op of impl=sebstest over impl=net-http). impl=trigger, a plain loop over the
@@ -59,8 +60,8 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 		return func(b *testing.B) {
 			fn.HTTPTrigger().KeepAlive = keep
 			defer fn.HTTPTrigger().Close()
-			sebstest.Bench(b, []*sebstest.Function{fn}, sebstest.BenchSpec{
-				Mode: sebstest.ModeWarm, Payload: body,
+			bench.Run(b, []*sebstest.Function{fn}, bench.Spec{
+				Mode: bench.ModeWarm, Payload: body,
 				Validate: func(out json.RawMessage) error { return bm.Validate(input, out) },
 			})
 		}

@@ -7,9 +7,12 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/testcontainers/testcontainers-go"
+
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // runSuite benchmarks one fixture in every language, mode and size the flags select:
@@ -31,7 +34,7 @@ func runSuite(b *testing.B, name string) {
 		b.Run("lang="+lang, func(b *testing.B) {
 			sebstest.RequireDocker(b)
 			var shared *sebstest.Function // warm and sequential modes share it
-			if slices.Contains(cfg.modes, sebstest.ModeWarm) || slices.Contains(cfg.modes, sebstest.ModeSequential) {
+			if slices.Contains(cfg.modes, bench.ModeWarm) || slices.Contains(cfg.modes, bench.ModeSequential) {
 				shared = startFunction(b, bm, lang, cfg)
 			}
 			for _, mode := range cfg.modes {
@@ -48,10 +51,10 @@ func runSuite(b *testing.B, name string) {
 }
 
 // runOne runs one sub-benchmark.
-func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode sebstest.Mode, size fixtures.Size, cfg config,
+func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, size fixtures.Size, cfg config,
 	shared *sebstest.Function) {
 	input := bm.Input(size)
-	spec := sebstest.BenchSpec{
+	spec := bench.Spec{
 		Mode:      mode,
 		Payload:   input,
 		Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
@@ -61,22 +64,22 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode sebstest.Mode
 		Recorder:  recorder,
 	}
 	switch mode {
-	case sebstest.ModeWarm:
+	case bench.ModeWarm:
 		spec.Concurrency = cfg.concurrency
 		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
-			sebstest.Bench(b, []*sebstest.Function{shared}, spec)
+			bench.Run(b, []*sebstest.Function{shared}, spec)
 		})
-	case sebstest.ModeSequential:
-		sebstest.Bench(b, []*sebstest.Function{shared}, spec)
-	case sebstest.ModeCold:
-		sebstest.Bench(b, []*sebstest.Function{startFunction(b, bm, lang, cfg)}, spec)
-	case sebstest.ModeBurst:
+	case bench.ModeSequential:
+		bench.Run(b, []*sebstest.Function{shared}, spec)
+	case bench.ModeCold:
+		bench.Run(b, []*sebstest.Function{startFunction(b, bm, lang, cfg)}, spec)
+	case bench.ModeBurst:
 		fns := make([]*sebstest.Function, cfg.concurrency)
 		for i := range fns {
 			fns[i] = startFunction(b, bm, lang, cfg)
 		}
 		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
-			sebstest.Bench(b, fns, spec)
+			bench.Run(b, fns, spec)
 		})
 	}
 }
@@ -89,7 +92,7 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config)
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := []sebstest.Option{
+	opts := []testcontainers.ContainerCustomizer{
 		sebstest.WithProgress(io.Discard),
 		sebstest.WithBenchmark(bm.Name),
 		sebstest.WithConfig(sebs.FunctionConfig{

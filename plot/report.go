@@ -75,7 +75,7 @@ func drawSection(sec section, st seriesStyle) (drawnSection, error) {
 // WriteReport reads dir/samples.jsonl and writes the report of the samples keep keeps (the zero Filter keeps
 // all) to out, or to dir/report.svg when out is "". It returns the path written.
 func WriteReport(dir, out string, keep Filter) (string, error) {
-	samples, err := ReadSamplesFile(filepath.Join(dir, "samples.jsonl"))
+	samples, err := readSamples(filepath.Join(dir, "samples.jsonl"))
 	if err != nil {
 		return "", err
 	}

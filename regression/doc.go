@@ -8,7 +8,7 @@
 // fails on a validator error or a failed invocation, and catches changes in a function's answer the
 // validator does not look at.
 //
-// The golden files are made with sebstest.Golden's normalisation: times, ids, container ids, ports and
+// The golden files are made with package golden's normalisation (golden.Result): times, ids, container ids, ports and
 // durations are replaced by placeholders, so the files are stable from run to run. dynamic-html's page holds
 // random numbers and the time it was generated: its golden keeps the page with every run of digits replaced
 // by "#", so the markup and the number of items are still compared. The graph results are compared with a

@@ -2,8 +2,6 @@ package regression
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/golden"
 )
 
 // maxContainers bounds the fixture containers running at once: the CI machines have 2 cores.
@@ -52,50 +51,33 @@ func checkFixture(t *testing.T, b fixtures.Benchmark, lang sebs.Language) {
 	if res.Stats.Failure {
 		t.Fatalf("invoke %s (%s): the invocation reports a failure; output %v", b.Name, lang, res.Output)
 	}
-	output, err := handlerOutput(res)
+	output, err := res.HandlerOutput()
 	if err != nil {
 		t.Fatalf("%s (%s): %v", b.Name, lang, err)
 	}
 	if err := b.Validate(input, output); err != nil {
 		t.Errorf("%s (%s) output is wrong: %v", b.Name, lang, err)
 	}
-	golden := map[string]any{"input": input, "result": res}
-	sebstest.Golden(t, b.Name+"-"+string(lang), golden, goldenOptions(b.Name)...)
-}
-
-// handlerOutput returns the handler's return value from a result: the response's result.output.
-func handlerOutput(res *sebs.ExecutionResult) (json.RawMessage, error) {
-	wrapped, ok := res.Output["result"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("the response has no object \"result\" in the SeBS shape {\"result\": {\"output\": …}}: %.200v", res.Output)
-	}
-	out, ok := wrapped["output"]
-	if !ok {
-		return nil, fmt.Errorf("the response has no \"result.output\" in the SeBS shape {\"result\": {\"output\": …}}: %.200v", res.Output)
-	}
-	raw, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("re-encode the handler's output: %w", err)
-	}
-	return raw, nil
+	kept := map[string]any{"input": input, "result": res}
+	golden.Result(t, b.Name+"-"+string(lang), kept, goldenOptions(b.Name)...)
 }
 
 // digits matches a run of decimal digits.
 var digits = regexp.MustCompile(`[0-9]+`)
 
-// goldenOptions are the per-fixture normalisations on top of sebstest.Golden's defaults.
-func goldenOptions(name string) []sebstest.GoldenOption {
+// goldenOptions are the per-fixture normalisations on top of package golden's defaults.
+func goldenOptions(name string) []golden.Option {
 	switch name {
 	case "dynamic-html":
 		// The page holds random numbers and the time it was made: keep its shape, not its digits.
-		return []sebstest.GoldenOption{sebstest.GoldenAt("result.output.result.output.result", func(v any) any {
+		return []golden.Option{golden.At("result.output.result.output.result", func(v any) any {
 			if s, ok := v.(string); ok {
 				return digits.ReplaceAllString(s, "#")
 			}
 			return v
 		})}
 	case "graph-pagerank", "graph-mst", "graph-bfs":
-		return []sebstest.GoldenOption{sebstest.GoldenTolerance(1e-9)}
+		return []golden.Option{golden.Tolerance(1e-9)}
 	}
 	return nil
 }

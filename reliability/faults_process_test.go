@@ -75,7 +75,7 @@ func waitExited(t *testing.T, cli *testcontainers.DockerClient, id string, code 
 // and the wait shows in the measured startup.
 func TestFaultSlowStart(t *testing.T) {
 	const delay = 2 * time.Second
-	fn := startFault(t, sebstest.WithEnv(map[string]string{"SEBS_FAULT_START_DELAY": delay.String()}))
+	fn := startFault(t, testcontainers.WithEnv(map[string]string{"SEBS_FAULT_START_DELAY": delay.String()}))
 	if got := fn.Startup().Total(); got < delay {
 		t.Errorf("startup took %v, less than the function's start delay %v: readiness was not waited for", got, delay)
 	}
@@ -97,9 +97,9 @@ func TestFaultNeverReady(t *testing.T) {
 	}
 	began := time.Now()
 	fn, err := sebstest.Start(ctx, sebstest.Fixture("fault", sebs.LanguageGo),
-		sebstest.WithEnv(map[string]string{"SEBS_FAULT_NEVER_READY": "1"}),
+		testcontainers.WithEnv(map[string]string{"SEBS_FAULT_NEVER_READY": "1"}),
 		sebstest.WithReadyTimeout(ready),
-		sebstest.WithLabels(map[string]string{key: value}))
+		testcontainers.WithLabels(map[string]string{key: value}))
 	took := time.Since(began)
 	if err == nil {
 		_ = fn.Stop(ctx)

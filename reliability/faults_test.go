@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/testcontainers/testcontainers-go"
+
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
 )
@@ -45,14 +47,14 @@ var faultCases = []faultCase{
 
 // startFault starts the fault fixture for a test with the timeout under test, a small response limit
 // and a label that finds its containers, and checks after the test that none is left.
-func startFault(t *testing.T, opts ...sebstest.Option) *sebstest.Function {
+func startFault(t *testing.T, opts ...testcontainers.ContainerCustomizer) *sebstest.Function {
 	t.Helper()
 	cli := testDocker(t)
 	key, value := caseLabel(t)
 	expectNoCaseContainers(t, cli, key, value)
-	opts = append([]sebstest.Option{
+	opts = append([]testcontainers.ContainerCustomizer{
 		sebstest.WithConfig(sebs.FunctionConfig{Timeout: faultTimeoutS, Memory: 128}),
-		sebstest.WithLabels(map[string]string{key: value}),
+		testcontainers.WithLabels(map[string]string{key: value}),
 	}, opts...)
 	fn := sebstest.New(t, sebstest.Fixture("fault", sebs.LanguageGo), opts...)
 	fn.HTTPTrigger().MaxBodyBytes = faultMaxBody

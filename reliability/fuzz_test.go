@@ -12,8 +12,6 @@ import (
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/plot"
-	"github.com/gosebs/sebs/sebstest"
 	"github.com/gosebs/sebs/serve"
 )
 
@@ -72,22 +70,14 @@ var sampleSeeds = []string{
 	"\n\n", `{"begin":"yesterday"}`,
 }
 
-// FuzzReadSamplesPlot reads samples.jsonl as the plotter does.
-func FuzzReadSamplesPlot(f *testing.F) {
+// FuzzDecodeSamples reads samples.jsonl as its one reader (sebs.ReadSamples, used by the report, the
+// benchmark helpers and the tests) decodes it. In memory: a temporary file per input slowed fuzzing to a
+// few hundred inputs a second, and a stalled write made the fuzzing engine miss its deadline.
+func FuzzDecodeSamples(f *testing.F) {
 	for _, s := range sampleSeeds {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) { _, _ = plot.ReadSamples(bytes.NewReader(data)) })
-}
-
-// FuzzReadSamplesSebstest reads samples.jsonl as sebstest does (sebstest.ReadSamples decodes the file
-// with DecodeSamples). In memory: a temporary file per input slowed fuzzing to a few hundred inputs a
-// second, and a stalled write made the fuzzing engine miss its deadline.
-func FuzzReadSamplesSebstest(f *testing.F) {
-	for _, s := range sampleSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { _, _ = sebstest.DecodeSamples(bytes.NewReader(data)) })
+	f.Fuzz(func(t *testing.T, data []byte) { _, _ = sebs.DecodeSamples(bytes.NewReader(data)) })
 }
 
 // FuzzValidators hands every fixture's validator arbitrary function output for its test input: a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/internal/engine"
+	"github.com/gosebs/sebs/internal/sweep"
 	"github.com/gosebs/sebs/sebstest"
 )
 
@@ -62,8 +63,8 @@ func signal(t *testing.T, v *victimRun, sig syscall.Signal) {
 
 // TestKilledRunsAreSwept kills a test process that owns two function containers, by SIGINT, by SIGKILL
 // and by a -test.timeout panic. None of these runs t.Cleanup, so the containers must still exist
-// afterwards (the scenario is real); then the sweep the next run's TestMain does (sebstest.Sweep, here
-// confined to the victim's test scope with sebstest.SweepScope, so parallel packages stay out of it) must
+// afterwards (the scenario is real); then the sweep the next run's TestMain does (sweep.Dead, here
+// confined to the victim's test scope with sweep.Scope, so parallel packages stay out of it) must
 // remove them, leave no network or dangling image of a dead owner, and leave alone the containers of
 // live processes: this test's own function, and the victim's while it still runs.
 func TestKilledRunsAreSwept(t *testing.T) {
@@ -80,7 +81,7 @@ func TestKilledRunsAreSwept(t *testing.T) {
 
 			if signalled {
 				// While the victim lives, a sweep leaves its containers alone.
-				sweep(ctx, t, value)
+				sweepScope(ctx, t, value)
 				requireExist(ctx, t, cli, "the live victim's", v.containers...)
 				kc.kill(t, v)
 			}
@@ -100,7 +101,7 @@ func TestKilledRunsAreSwept(t *testing.T) {
 			}
 			requireExist(ctx, t, cli, "the killed victim's", v.containers...)
 
-			rep := sweep(ctx, t, value)
+			rep := sweepScope(ctx, t, value)
 			requireGone(t, cli, left...)
 			for _, id := range left {
 				if !reported(rep.Containers, id) {
@@ -120,13 +121,10 @@ func TestKilledRunsAreSwept(t *testing.T) {
 	}
 }
 
-// TestCleanCommandRemovesDeadLeftovers: `make clean`'s command, go run ./sebstest/cmd/sebs-clean,
+// TestCleanCommandRemovesDeadLeftovers: `make clean`'s command, go run ./cmd/sebs-clean,
 // removes what a SIGKILLed test run left, and not this live test's function.
 func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
 	cli := testDocker(t)
-	if _, err := os.Stat(filepath.Join("..", "sebstest", "cmd", "sebs-clean")); err != nil {
-		t.Skipf("sebstest/cmd/sebs-clean is not there yet: %v", err)
-	}
 	own := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo))
 	bin := buildVictim(t)
 	key, value := caseLabel(t)
@@ -137,7 +135,7 @@ func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
 	defer cancel()
 	requireExist(ctx, t, cli, "the killed victim's", v.containers...)
 
-	cmd := exec.CommandContext(ctx, "go", "run", "./sebstest/cmd/sebs-clean", "-scope", value)
+	cmd := exec.CommandContext(ctx, "go", "run", "./cmd/sebs-clean", "-scope", value)
 	cmd.Dir = ".."
 	out, err := cmd.CombinedOutput()
 	t.Logf("sebs-clean:\n%s", out)
@@ -148,11 +146,16 @@ func TestCleanCommandRemovesDeadLeftovers(t *testing.T) {
 	requireExist(ctx, t, cli, "this live test's", own.ContainerID())
 }
 
-// sweep runs the next run's sweep on one test scope (sebstest.SweepScope: sebstest.Sweep's rules, confined
-// to the victim's resources) and fails the test on an error.
-func sweep(ctx context.Context, t *testing.T, scope string) sebstest.SweepReport {
+// sweepScope runs the next run's sweep on one test scope (sweep.Scope: sweep.Dead's rules, confined to
+// the victim's resources) and fails the test on an error.
+func sweepScope(ctx context.Context, t *testing.T, scope string) sweep.Report {
 	t.Helper()
-	rep, err := sebstest.SweepScope(ctx, scope)
+	eng, err := engine.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	rep, err := sweep.Scope(ctx, eng, scope)
 	if err != nil {
 		t.Fatalf("sweep: %v\n%s", err, rep)
 	}
@@ -174,7 +177,7 @@ func requireExist(ctx context.Context, t *testing.T, cli *testcontainers.DockerC
 }
 
 // reported reports whether a sweep report lists the container.
-func reported(rs []sebstest.SweptResource, id string) bool {
+func reported(rs []sweep.Resource, id string) bool {
 	for _, r := range rs {
 		if r.ID == id {
 			return true

@@ -16,7 +16,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs/internal/buildctx"
-	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/internal/owner"
 )
 
 // reaperImageRef is the image testcontainers-go v0.45 starts as its reaper (internal/config.ReaperDefaultImage).
@@ -155,11 +155,11 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Not sebstest.KindImage: a tagged image of that kind is kept for reuse, while this one must not outlive
+	// Not owner.KindImage: a tagged image of that kind is kept for reuse, while this one must not outlive
 	// this test process. If the process is killed, the next sweep (any container package's TestMain, or
 	// make clean) removes it, since its owner is gone.
-	labels := sebstest.Labels()
-	labels[sebstest.LabelKind] = "standin"
+	labels := owner.Labels()
+	labels[owner.LabelKind] = "standin"
 	labels[labelStandIn] = "ryuk"
 	dockerfile := "FROM scratch\nCOPY reaper /reaper\nENTRYPOINT [\"/reaper\"]\n" + buildctx.LabelLine(labels)
 	buf, err := buildctx.Tar(

@@ -14,15 +14,17 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // TestNoSecretsInResults gives a function credentials in its environment, as a benchmark that reads
 // object storage gets them, then writes everything a run produces: the function's JSON (sebs.Function
 // and sebs.LocalFunction, plain and upstream-formatted), its results (sebs.ExecutionResult), and the
-// results folder a sebstest.Recorder writes during sebstest.Bench (samples.jsonl, experiments.json,
+// results folder a bench.Recorder writes during bench.Run (samples.jsonl, experiments.json,
 // perf-cost/result.csv). No secret value may appear in any of them. The container's environment holds
 // them (it must, for the function to use them), which shows the secrets were really in play.
 func TestNoSecretsInResults(t *testing.T) {
@@ -33,7 +35,7 @@ func TestNoSecretsInResults(t *testing.T) {
 		"MINIO_SECRET_KEY":      "minio-secret-" + randomHex(t, 16),
 		"SEBS_API_TOKEN":        "token-" + randomHex(t, 16),
 	}
-	fn := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo), sebstest.WithEnv(secrets))
+	fn := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo), testcontainers.WithEnv(secrets))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -71,13 +73,13 @@ func TestNoSecretsInResults(t *testing.T) {
 	add("ExecutionResult upstream JSON", b, err)
 
 	dir := t.TempDir()
-	rec, err := sebstest.NewRecorder(dir)
+	rec, err := bench.NewRecorder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec.KeepOutputs = true
 	br := testing.Benchmark(func(b *testing.B) {
-		sebstest.Bench(b, []*sebstest.Function{fn}, sebstest.BenchSpec{
+		bench.Run(b, []*sebstest.Function{fn}, bench.Spec{
 			Payload: map[string]any{"sleep": 0}, Benchmark: "sleep", Language: "go", Size: "test", Recorder: rec,
 		})
 	})

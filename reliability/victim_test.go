@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosebs/sebs/internal/owner"
 	"github.com/gosebs/sebs/reliability/internal/victim"
-	"github.com/gosebs/sebs/sebstest"
 )
 
 // victimStartTimeout bounds how long a victim may take to start its containers.
@@ -62,7 +62,7 @@ func (s *syncBuffer) String() string {
 }
 
 // startVictim runs the victim with extra test flags and labels its containers with label ("key=value").
-// Its resources also carry the test scope named by label's value (sebstest.LabelTestScope), so only this
+// Its resources also carry the test scope named by label's value (owner.LabelTestScope), so only this
 // test's scoped sweep removes them, never a sweep of a package running alongside.
 // With waitReady it waits until the victim reports its two containers up. The process is killed when the
 // test ends, if it still runs.
@@ -77,7 +77,7 @@ func startVictimEnv(t *testing.T, bin, label string, waitReady bool, env []strin
 	args := append([]string{"-test.run=^TestVictim$", "-test.count=1"}, flags...)
 	cmd := exec.Command(bin, args...)
 	_, scope, _ := strings.Cut(label, "=")
-	cmd.Env = append(os.Environ(), "SEBS_VICTIM=1", "SEBS_VICTIM_LABEL="+label, sebstest.EnvTestScope+"="+scope)
+	cmd.Env = append(os.Environ(), "SEBS_VICTIM=1", "SEBS_VICTIM_LABEL="+label, owner.EnvTestScope+"="+scope)
 	cmd.Env = append(cmd.Env, env...)
 	v := &victimRun{cmd: cmd, output: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = v.output

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,9 @@ import (
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/internal/buildctx"
+	"github.com/gosebs/sebs/internal/engine"
+	"github.com/gosebs/sebs/internal/files"
+	"github.com/gosebs/sebs/internal/owner"
 )
 
 // GoFunction builds the Go main package in dir (a function written on package serve, or any program that
@@ -30,30 +32,26 @@ func GoFunction(dir string) Source { return goSource{dir: dir} }
 
 type goSource struct{ dir string }
 
-func (g goSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
+func (g goSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
 	abs, err := filepath.Abs(g.dir)
 	if err != nil {
-		return imageSpec{}, fmt.Errorf("go function %q: %w", g.dir, err)
+		return spec{}, fmt.Errorf("go function %q: %w", g.dir, err)
 	}
 	name := sanitizeName(filepath.Base(abs))
-	eng, err := s.client(ctx)
-	if err != nil {
-		return imageSpec{}, err
-	}
 	arch, err := engineArch(ctx, eng)
 	if err != nil {
-		return imageSpec{}, err
+		return spec{}, err
 	}
-	sum, bin, err := goBuild(ctx, abs, arch, s.progress)
+	sum, bin, err := goBuild(ctx, abs, arch, progress)
 	if err != nil {
-		return imageSpec{}, err
+		return spec{}, err
 	}
 	ref := "sebs-go-" + name + ":" + sum[:16]
-	if err := ensureScratchImage(ctx, eng, ref, bin, s.progress); err != nil {
-		return imageSpec{}, err
+	if err := ensureScratchImage(ctx, eng, ref, bin, progress); err != nil {
+		return spec{}, err
 	}
-	return imageSpec{
-		ref: ref, name: name, hash: sum[:32], readOnly: true,
+	return spec{
+		ref: ref, name: name, hash: sum[:32], readOnly: true, ownsPath: true,
 		language: sebs.LanguageGo, version: strings.TrimPrefix(runtime.Version(), "go"),
 	}, nil
 }
@@ -101,7 +99,7 @@ func buildSlot(dir, arch string) (path string, unlock func(), err error) {
 	if err := os.MkdirAll(slot, 0o755); err != nil {
 		return "", nil, fmt.Errorf("go build %s: make the build cache directory: %w", dir, err)
 	}
-	unlock, err = lockFile(filepath.Join(slot, "lock"))
+	unlock, err = files.Lock(filepath.Join(slot, "lock"))
 	if err != nil {
 		return "", nil, fmt.Errorf("go build %s: %w", dir, err)
 	}
@@ -121,7 +119,7 @@ func goTool() (string, error) {
 }
 
 // engineArch asks the engine which architecture its containers run on, as a GOARCH.
-func engineArch(ctx context.Context, eng *client.Client) (string, error) {
+func engineArch(ctx context.Context, eng *engine.Engine) (string, error) {
 	v, err := eng.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
 		return "", fmt.Errorf("ask the Docker engine its version (is it running?): %w", err)
@@ -133,14 +131,14 @@ func engineArch(ctx context.Context, eng *client.Client) (string, error) {
 }
 
 // ensureScratchImage builds ref FROM scratch holding bin as /function, unless ref already exists.
-func ensureScratchImage(ctx context.Context, eng *client.Client, ref string, bin []byte, progress io.Writer) error {
+func ensureScratchImage(ctx context.Context, eng *engine.Engine, ref string, bin []byte, progress io.Writer) error {
 	if _, err := eng.ImageInspect(ctx, ref); err == nil {
 		fmt.Fprintf(progress, "sebstest: image %s is up to date\n", ref)
 		return nil
 	}
 	began := time.Now()
-	labels := Labels()
-	labels[LabelKind] = KindImage
+	labels := owner.Labels()
+	labels[owner.LabelKind] = owner.KindImage
 	buildCtx, err := scratchContext(bin, labels)
 	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
@@ -150,7 +148,7 @@ func ensureScratchImage(ctx context.Context, eng *client.Client, ref string, bin
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
 	defer res.Body.Close()
-	if err := drainBuild(res.Body); err != nil {
+	if err := buildctx.Drain(res.Body); err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
 	fmt.Fprintf(progress, "sebstest: built image %s (%s)\n", ref, time.Since(began).Round(time.Millisecond))
@@ -173,27 +171,6 @@ func scratchContext(bin []byte, labels map[string]string) (io.Reader, error) {
 		buildctx.File{Name: "Dockerfile", Mode: 0o644, Data: []byte(scratchDockerfile + buildctx.LabelLine(labels))},
 		buildctx.File{Name: "function", Mode: 0o755, Data: bin},
 	)
-}
-
-// drainBuild reads the engine's build stream to its end and returns the first error it reports.
-func drainBuild(r io.Reader) error {
-	dec := json.NewDecoder(r)
-	for {
-		var msg struct {
-			Error       string `json:"error"`
-			ErrorDetail struct {
-				Message string `json:"message"`
-			} `json:"errorDetail"`
-		}
-		if err := dec.Decode(&msg); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("read build output: %w", err)
-		}
-		if msg.Error != "" {
-			return errors.New(msg.Error)
-		}
-	}
 }
 
 // sanitizeName turns a path or image reference into a lower-case name fit for a tag or function name.

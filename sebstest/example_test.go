@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"testing"
 
 	"github.com/gosebs/sebs"
-	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
 )
 
@@ -27,26 +25,6 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 	fmt.Println("cold:", res.Stats.ColdStart, "client:", res.Times.ClientDuration(), "startup:", fn.Startup().Total())
-}
-
-// New starts a function for a test and removes it when the test ends; the catalogue gives the input and
-// checks the output.
-func ExampleNew() {
-	var t *testing.T // the test's *testing.T
-	fn := sebstest.New(t, sebstest.Fixture("dynamic-html", sebs.LanguagePython))
-	bench, _ := fixtures.Lookup("dynamic-html")
-	input := bench.Input(fixtures.SizeSmall)
-	res, err := fn.Invoke(context.Background(), input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := sebstest.HandlerOutput(res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bench.Validate(input, out); err != nil {
-		t.Error(err)
-	}
 }
 
 // ColdInvoke forces a cold start (by default a new container from the same image) and measures its

@@ -1,22 +1,38 @@
 package sebstest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs"
 )
 
-// An Option changes how [Start] or [New] builds, starts and measures a function.
-type Option func(*settings) error
+// An Option changes how [Start], [New] or [Attach] builds, starts and measures a function. Options are
+// testcontainers-go customizers, so they go in one list with testcontainers' own
+// (testcontainers.WithEnv, WithLabels, WithCmd, WithHostConfigModifier, WithWaitStrategy, …), which
+// apply after this package's settings and so win over them. Given to testcontainers directly, an Option
+// fails the request: it means something only to this package.
+type Option interface {
+	testcontainers.ContainerCustomizer
+	set(*settings) error
+}
+
+// option is a function that changes the settings.
+type option func(*settings) error
+
+func (o option) set(s *settings) error { return o(s) }
+
+// Customize refuses: a sebstest option means nothing to testcontainers itself.
+func (option) Customize(*testcontainers.GenericContainerRequest) error {
+	return errors.New("sebstest: a sebstest option was given to testcontainers directly; pass it to sebstest.Start, New or Attach")
+}
 
 // settings is what the options set; defaults come from newSettings.
 type settings struct {
@@ -25,10 +41,7 @@ type settings struct {
 	config       sebs.FunctionConfig
 	configSet    bool
 	cpus         float64
-	env          map[string]string
 	codeDir      string
-	cmd          []string
-	labels       map[string]string
 	port         string
 	readyTimeout time.Duration
 	pollEvery    time.Duration
@@ -37,9 +50,7 @@ type settings struct {
 	coldMode     ColdMode
 	progress     io.Writer
 	pidsLimit    int64
-	customizers  []testcontainers.ContainerCustomizer
-
-	cli *client.Client // created on first use, closed by the function or by a failed start
+	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 }
 
 // Defaults that apply when no option says otherwise.
@@ -58,10 +69,10 @@ const (
 	functionPort     = "9000/tcp"
 )
 
-func newSettings() *settings {
-	return &settings{
-		env:          map[string]string{},
-		labels:       map[string]string{},
+// newSettings applies opts to the defaults: ours set the settings, the others are kept, in order, to
+// customize the container request after ours.
+func newSettings(opts []testcontainers.ContainerCustomizer) (*settings, error) {
+	s := &settings{
 		port:         functionPort,
 		readyTimeout: DefaultReadyTimeout,
 		pollEvery:    DefaultPollInterval,
@@ -69,179 +80,150 @@ func newSettings() *settings {
 		progress:     io.Discard,
 		pidsLimit:    DefaultPidsLimit,
 	}
-}
-
-// connect applies the options to the defaults and connects to the Docker engine.
-func connect(ctx context.Context, opts []Option) (*settings, *client.Client, error) {
-	s := newSettings()
 	for _, o := range opts {
-		if err := o(s); err != nil {
-			return nil, nil, err
+		switch o := o.(type) {
+		case nil:
+		case Option:
+			if err := o.set(s); err != nil {
+				return nil, err
+			}
+		default:
+			s.customizers = append(s.customizers, o)
 		}
 	}
-	cli, err := s.client(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, cli, nil
-}
-
-// client returns the Docker API client, connecting on first use.
-func (s *settings) client(ctx context.Context) (*client.Client, error) {
-	if s.cli != nil {
-		return s.cli, nil
-	}
-	c, err := testcontainers.NewDockerClientWithOpts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect to the Docker engine (is it running, and is DOCKER_HOST right?): %w", err)
-	}
-	s.cli = c.Client
-	return s.cli, nil
+	return s, nil
 }
 
 // WithName sets the function's name (default: the source's name).
 func WithName(name string) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if strings.TrimSpace(name) == "" {
 			return errors.New("WithName: the name is empty")
 		}
 		s.name = name
 		return nil
-	}
+	})
 }
 
-// WithBenchmark records the benchmark the function implements, for its JSON and results.
+// WithBenchmark records the benchmark the function implements, for its JSON and results (default: the
+// fixture's upstream name for a [Fixture], else none).
 func WithBenchmark(name string) Option {
-	return func(s *settings) error { s.benchmark = name; return nil }
+	return option(func(s *settings) error { s.benchmark = name; return nil })
 }
 
-// WithConfig sets the function's config. Its memory (MB) becomes the container's memory limit and its
-// timeout (s) the invocation timeout; its runtime is kept in the function's JSON.
+// WithConfig sets the function's config, replacing the source's default (a [Fixture]'s memory and
+// timeout). Its memory (MB) becomes the container's memory limit and its timeout (s) the invocation
+// timeout; its runtime is kept in the function's JSON.
 func WithConfig(cfg sebs.FunctionConfig) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if cfg.Memory < 0 || cfg.Timeout < 0 {
 			return fmt.Errorf("WithConfig: memory %d MB and timeout %d s must not be negative", cfg.Memory, cfg.Timeout)
 		}
 		s.config, s.configSet = cfg, true
 		return nil
-	}
+	})
 }
 
 // WithCPUs limits the container to n CPUs (fractions allowed); the default is no limit.
 func WithCPUs(n float64) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if n <= 0 {
 			return fmt.Errorf("WithCPUs: %v CPUs: must be positive", n)
 		}
 		s.cpus = n
 		return nil
-	}
+	})
 }
 
-// WithEnv adds environment variables for the function.
-func WithEnv(env map[string]string) Option {
-	return func(s *settings) error { maps.Copy(s.env, env); return nil }
-}
-
-// WithCode mounts a host directory read-only at /function, where upstream SeBS puts a function's code
-// package.
+// WithCode mounts the host directory dir (made absolute) read-only at /function, where upstream SeBS puts
+// a function's code package: for an [Image] whose server loads its code from there. Sources that already
+// own /function ([GoFunction], [PythonFunction], [UpstreamImage], [Fixture]) refuse it: give them the code
+// directory instead.
 func WithCode(dir string) Option {
-	return func(s *settings) error { s.codeDir = dir; return nil }
-}
-
-// WithCmd replaces the image's command.
-func WithCmd(args ...string) Option {
-	return func(s *settings) error { s.cmd = args; return nil }
-}
-
-// WithLabels adds container labels. Keys must not use this package's prefix "dev.gosebs.".
-func WithLabels(labels map[string]string) Option {
-	return func(s *settings) error {
-		for k := range labels {
-			if strings.HasPrefix(k, labelPrefix) {
-				return fmt.Errorf("WithLabels: label %q uses the reserved prefix %q", k, labelPrefix)
-			}
+	return option(func(s *settings) error {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("WithCode %q: %w", dir, err)
 		}
-		maps.Copy(s.labels, labels)
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			return fmt.Errorf("WithCode: %s is not a directory (%v); give the folder holding the code package", abs, err)
+		}
+		s.codeDir = abs
 		return nil
-	}
+	})
 }
 
 // WithPort sets the container port the function listens on (default "9000/tcp").
 func WithPort(port string) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if !strings.Contains(port, "/") {
 			port += "/tcp"
 		}
 		s.port = port
 		return nil
-	}
+	})
 }
 
-// WithReadyTimeout bounds the time from container start to its first HTTP answer.
+// WithReadyTimeout bounds the time from container start to its first HTTP answer ([ForProtocol]'s
+// startup timeout; default [DefaultReadyTimeout]).
 func WithReadyTimeout(d time.Duration) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if d <= 0 {
 			return fmt.Errorf("WithReadyTimeout: %v must be positive", d)
 		}
 		s.readyTimeout = d
 		return nil
-	}
+	})
 }
 
-// WithPollInterval sets how often readiness is polled (default 2 ms).
+// WithPollInterval sets how often [ForProtocol] polls readiness (default [DefaultPollInterval]).
 func WithPollInterval(d time.Duration) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if d <= 0 {
 			return fmt.Errorf("WithPollInterval: %v must be positive", d)
 		}
 		s.pollEvery = d
 		return nil
-	}
+	})
 }
 
 // WithMemorySampling samples the container's memory every interval while it runs; each invocation's
 // result then carries the peak in stats.memory_used (MiB) and the samples taken during it.
 func WithMemorySampling(interval time.Duration) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if interval <= 0 {
 			return fmt.Errorf("WithMemorySampling: interval %v must be positive", interval)
 		}
 		s.memInterval = interval
 		return nil
-	}
+	})
 }
 
 // WithKeepAlive makes the HTTP trigger reuse connections; the default is a fresh connection per call, as
 // upstream SeBS does, so that HTTP startup includes the TCP connect.
 func WithKeepAlive() Option {
-	return func(s *settings) error { s.keepAlive = true; return nil }
+	return option(func(s *settings) error { s.keepAlive = true; return nil })
 }
 
-// WithColdMode chooses how [Function.ColdStart] makes the next invocation cold.
+// WithColdMode chooses how [Function.ColdStart] makes the next invocation cold (default [ColdReplace]).
 func WithColdMode(m ColdMode) Option {
-	return func(s *settings) error {
-		if m != ColdReplace && m != ColdRestart {
-			return fmt.Errorf("WithColdMode: unknown mode %d", m)
+	return option(func(s *settings) error {
+		parsed, err := parseColdMode(string(m))
+		if err != nil {
+			return fmt.Errorf("WithColdMode: %w", err)
 		}
-		s.coldMode = m
+		s.coldMode = parsed
 		return nil
-	}
+	})
 }
 
 // WithProgress sends progress lines (builds, starts) to w; [New] sends them to the test log.
 func WithProgress(w io.Writer) Option {
-	return func(s *settings) error {
+	return option(func(s *settings) error {
 		if w == nil {
 			w = io.Discard
 		}
 		s.progress = w
 		return nil
-	}
-}
-
-// WithCustomizer passes a testcontainers-go customizer through, applied after this package's own
-// settings, for anything the options here do not cover.
-func WithCustomizer(c testcontainers.ContainerCustomizer) Option {
-	return func(s *settings) error { s.customizers = append(s.customizers, c); return nil }
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/internal/engine"
 )
 
 // PythonFunction runs a Python function laid out as upstream SeBS lays out a code package: codeDir holds
@@ -24,24 +25,24 @@ func PythonFunction(codeDir string) Source { return pythonSource{dir: codeDir} }
 
 type pythonSource struct{ dir string }
 
-func (p pythonSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
+func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
 	abs, err := filepath.Abs(p.dir)
 	if err != nil {
-		return imageSpec{}, fmt.Errorf("python function %q: %w", p.dir, err)
+		return spec{}, fmt.Errorf("python function %q: %w", p.dir, err)
 	}
 	if _, err := os.Stat(filepath.Join(abs, "function", "function.py")); err != nil {
-		return imageSpec{}, fmt.Errorf("python function %s: want function/function.py with handler(event) inside: %w", abs, err)
+		return spec{}, fmt.Errorf("python function %s: want function/function.py with handler(event) inside: %w", abs, err)
 	}
 	hash, err := dirHash(abs)
 	if err != nil {
-		return imageSpec{}, err
+		return spec{}, err
 	}
-	ref, err := PythonImage(ctx, s.progress)
+	ref, err := pythonImage(ctx, eng, progress)
 	if err != nil {
-		return imageSpec{}, err
+		return spec{}, err
 	}
-	return imageSpec{
-		ref: ref, codeDir: abs, name: sanitizeName(filepath.Base(abs)), hash: hash,
+	return spec{
+		ref: ref, codeDir: abs, ownsPath: true, name: sanitizeName(filepath.Base(abs)), hash: hash,
 		language: sebs.LanguagePython, version: pythonVersion,
 	}, nil
 }
@@ -59,7 +60,7 @@ const pythonVersion = "3.11"
 // container keeps five capabilities for that ([UpstreamCapabilities]) and a writable root
 // filesystem; it is otherwise locked down as ours are (not privileged, no-new-privileges, limits, ports on
 // 127.0.0.1). The user is the caller's uid and gid, as upstream does, or 1000:1000 when the caller is root,
-// so the server never runs as root; [WithEnv] overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
+// so the server never runs as root; testcontainers.WithEnv overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
 //
 // Upstream's server always reports is_cold false, so cold starts cannot be verified on it:
 // [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so.
@@ -87,27 +88,27 @@ func keptCapabilities(caps []string) []string {
 
 type upstreamSource struct{ ref, dir string }
 
-func (u upstreamSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
-	spec, err := imageSource{ref: u.ref}.resolve(ctx, s)
+func (u upstreamSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
+	sp, err := imageSource{ref: u.ref}.resolve(ctx, eng, progress)
 	if err != nil {
-		return spec, err
+		return sp, err
 	}
 	abs, err := filepath.Abs(u.dir)
 	if err != nil {
-		return imageSpec{}, fmt.Errorf("upstream function %q: %w", u.dir, err)
+		return spec{}, fmt.Errorf("upstream function %q: %w", u.dir, err)
 	}
-	if spec.hash, err = dirHash(abs); err != nil {
-		return imageSpec{}, err
+	if sp.hash, err = dirHash(abs); err != nil {
+		return spec{}, err
 	}
-	spec.codeDir = abs
-	spec.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
-	spec.language, spec.version = sebs.LanguagePython, pythonVersion
-	spec.capAdd = UpstreamCapabilities()
+	sp.codeDir, sp.ownsPath = abs, true
+	sp.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
+	sp.language, sp.version = sebs.LanguagePython, pythonVersion
+	sp.capAdd = UpstreamCapabilities()
 	uid, gid := upstreamUser()
-	spec.env = map[string]string{
+	sp.env = map[string]string{
 		"CONTAINER_UID": strconv.Itoa(uid), "CONTAINER_GID": strconv.Itoa(gid), "CONTAINER_USER": "docker_user",
 	}
-	return spec, nil
+	return sp, nil
 }
 
 // upstreamUser is the uid and gid an upstream image's server runs as: the caller's, as upstream's local

@@ -17,9 +17,9 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/engine"
 )
 
 // PythonImageRepo is the repository of the Python base image; its tag is a hash of the recipe.
@@ -40,6 +40,16 @@ var pythonBuildMu sync.Mutex
 // three minutes; it needs root, debootstrap and a reachable Debian mirror) and streams the build's progress to
 // progress, which may be nil. Concurrent calls, also from other processes, build the image once.
 func PythonImage(ctx context.Context, progress io.Writer) (string, error) {
+	eng, err := engine.Open(ctx)
+	if err != nil {
+		return "", fmt.Errorf("python image: %w", err)
+	}
+	defer eng.Close()
+	return pythonImage(ctx, eng, progress)
+}
+
+// pythonImage is [PythonImage] through eng.
+func pythonImage(ctx context.Context, eng *engine.Engine, progress io.Writer) (string, error) {
 	dir, err := pythonFixturesDir()
 	if err != nil {
 		return "", err
@@ -48,11 +58,7 @@ func PythonImage(ctx context.Context, progress io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
-	if err != nil {
-		return "", fmt.Errorf("python image %s: connect to the Docker engine (is the daemon running and DOCKER_HOST right?): %w", tag, err)
-	}
-	defer cli.Close()
+	cli := eng
 	exists := func() (bool, error) {
 		_, err := cli.ImageInspect(ctx, tag)
 		switch {

@@ -55,7 +55,7 @@ func TestPythonFunction(t *testing.T) {
 	require.NoError(t, err, "a cold start of an attached Python function")
 	fn = attached
 
-	insp, err := fn.s.cli.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
+	insp, err := fn.eng.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
 	require.NoError(t, err)
 	var code bool
 	for _, m := range insp.Container.Mounts {

@@ -1,140 +1,134 @@
 package sebstest
 
 import (
-	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/moby/moby/api/pkg/stdcopy"
-	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go/wait"
 )
 
-// stateCheckEvery is how often, while polling for readiness, the container's state is inspected, so a
-// container that exited is reported at once instead of at the deadline.
+// A ProtocolStrategy waits until a function container answers the SeBS protocol: it polls GET /alive on
+// the function's port until any HTTP answer comes (upstream's servers answer /alive oddly, so the status
+// does not matter), and gives up early when the container stops running. It is a testcontainers-go
+// wait.Strategy; [Start] uses [ForProtocol] unless the caller passes testcontainers.WithWaitStrategy,
+// whose strategy then replaces it (its time is the Ready phase either way).
+type ProtocolStrategy struct {
+	port    string
+	poll    time.Duration
+	timeout time.Duration
+}
+
+// ForProtocol returns the readiness strategy [Start] uses: a poll every [DefaultPollInterval] of port
+// 9000/tcp, fine enough that the measured startup is not quantised by the poll, for at most
+// [DefaultReadyTimeout].
+func ForProtocol() *ProtocolStrategy {
+	return &ProtocolStrategy{port: functionPort, poll: DefaultPollInterval, timeout: DefaultReadyTimeout}
+}
+
+// WithPollInterval sets how often the strategy polls.
+func (p *ProtocolStrategy) WithPollInterval(d time.Duration) *ProtocolStrategy { p.poll = d; return p }
+
+// WithStartupTimeout bounds the wait.
+func (p *ProtocolStrategy) WithStartupTimeout(d time.Duration) *ProtocolStrategy {
+	p.timeout = d
+	return p
+}
+
+// WithPort sets the container port polled (default "9000/tcp").
+func (p *ProtocolStrategy) WithPort(port string) *ProtocolStrategy { p.port = port; return p }
+
+// Timeout returns the startup timeout, for testcontainers' composite strategies.
+func (p *ProtocolStrategy) Timeout() *time.Duration { return &p.timeout }
+
+// errStopped says the container stopped running before it answered.
+var errStopped = errors.New("the container stopped before answering")
+
+// stateCheckEvery is how often, while polling, the container's state is read, so a container that exited
+// is reported at once instead of at the deadline.
 const stateCheckEvery = 50 * time.Millisecond
 
-// logTailLines is how many of a failed container's last log lines an error shows.
-const logTailLines = 20
-
-// awaitReady reads the container's published port, then polls GET /alive until any HTTP answer comes
-// (upstream servers answer /alive oddly, so the status does not matter), the container exits, or the
-// ready timeout passes. It records the time from the end of start to the first answer.
-func (f *Function) awaitReady(ctx context.Context, inst *instance) error {
-	began := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, f.s.readyTimeout)
+// WaitUntilReady polls the target until it answers, the container stops, or the timeout passes.
+func (p *ProtocolStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyTarget) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	port, err := f.hostPort(ctx, inst.id)
+	host, err := target.Host(ctx)
 	if err != nil {
-		// A container that exits at once loses its port mapping before it can be read.
-		if exited, code := f.exited(ctx, inst.id); exited {
-			return fmt.Errorf("%w: the container exited with code %d before answering%s", ErrNotReady, code, f.logTail(inst))
-		}
-		return fmt.Errorf("find the published port: %w%s", err, f.logTail(inst))
+		return fmt.Errorf("find the container's host: %w", err)
 	}
-	inst.port = port
-	url := "http://" + inst.url(f.ep) + "/alive"
 	tr := &http.Transport{DisableKeepAlives: true, Proxy: nil}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 500 * time.Millisecond}
-	tick := time.NewTicker(f.s.pollEvery)
+	tick := time.NewTicker(p.poll)
 	defer tick.Stop()
-	lastState := time.Now()
+	url, lastState := "", time.Time{}
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if resp, err := hc.Do(req); err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-			resp.Body.Close()
-			inst.startup.Ready = time.Since(began)
-			return nil
+		if url == "" {
+			if port, err := target.MappedPort(ctx, p.port); err == nil {
+				url = fmt.Sprintf("http://%s:%d/alive", host, port.Num())
+			}
+		}
+		if url != "" {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if resp, err := hc.Do(req); err == nil {
+				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+				resp.Body.Close()
+				return nil
+			}
 		}
 		if time.Since(lastState) >= stateCheckEvery {
 			lastState = time.Now()
-			if exited, code := f.exited(ctx, inst.id); exited {
-				return fmt.Errorf("%w: the container exited with code %d before answering on %s%s", ErrNotReady, code, url, f.logTail(inst))
+			if st, err := target.State(ctx); err == nil && !st.Running && !st.Restarting {
+				return errStopped
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w on %s within %s (raise it with WithReadyTimeout): %w%s",
-				ErrNotReady, url, f.s.readyTimeout, ctx.Err(), f.logTail(inst))
+			return fmt.Errorf("no answer on %s within %s (raise it with WithReadyTimeout): %w", cmp.Or(url, p.port), p.timeout, ctx.Err())
 		case <-tick.C:
 		}
 	}
 }
 
+// awaitReady runs the caller's wait strategy, or ours, against the container, times it as the Ready
+// phase, and reads the published port. A container that stopped first is reported as [ErrNotReady] with
+// its exit code, whether it was OOM-killed, and its last log lines.
+func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait.Strategy) error {
+	if strategy == nil {
+		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
+	}
+	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, ctr: inst.ctr}
+	began := time.Now()
+	err := strategy.WaitUntilReady(ctx, tgt)
+	if err == nil {
+		inst.port, err = f.hostPort(ctx, inst.id)
+	}
+	if err == nil {
+		inst.startup.Ready = time.Since(began)
+		return nil
+	}
+	if st, serr := tgt.State(ctx); serr == nil && !st.Running && !st.Restarting {
+		return fmt.Errorf("%w: the container exited with code %d (OOM-killed: %t) before answering%s",
+			ErrNotReady, st.ExitCode, st.OOMKilled, f.logTail(inst.id))
+	}
+	return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
+}
+
 // hostPort reads the host port the container's function port is published on.
 func (f *Function) hostPort(ctx context.Context, id string) (int, error) {
-	res, err := f.s.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	tgt := &target{eng: f.eng, id: id}
+	p, err := tgt.MappedPort(ctx, f.s.port)
 	if err != nil {
-		return 0, fmt.Errorf("inspect container %s: %w", shortID(id), err)
+		return 0, err
 	}
-	want := strings.SplitN(f.s.port, "/", 2)[0]
-	if res.Container.NetworkSettings == nil {
-		return 0, fmt.Errorf("container %s has no network settings", shortID(id))
-	}
-	for p, bindings := range res.Container.NetworkSettings.Ports {
-		if strconv.Itoa(int(p.Num())) != want {
-			continue
-		}
-		for _, b := range bindings {
-			if n, err := strconv.Atoi(b.HostPort); err == nil && n > 0 {
-				return n, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("container %s publishes no host port for %s", shortID(id), f.s.port)
+	return int(p.Num()), nil
 }
 
-// exited reports whether the container has stopped running, and its exit code.
-func (f *Function) exited(ctx context.Context, id string) (bool, int) {
-	res, err := f.s.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-	if err != nil || res.Container.State == nil {
-		return false, 0
-	}
-	st := res.Container.State
-	return !st.Running && !st.Restarting, st.ExitCode
-}
-
-// logTail returns the container's last log lines, formatted to end an error message, or "".
-func (f *Function) logTail(inst *instance) string {
-	if inst == nil || inst.id == "" || f.s.cli == nil {
-		return ""
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	lines, err := containerLogTail(ctx, f.s.cli, inst.id, logTailLines)
-	if err != nil || len(lines) == 0 {
-		return ""
-	}
-	return "\ncontainer " + shortID(inst.id) + " log (last lines):\n  " + strings.Join(lines, "\n  ")
-}
-
-// containerLogTail returns up to n last lines of a container's stdout and stderr.
-func containerLogTail(ctx context.Context, cli *client.Client, id string, n int) ([]string, error) {
-	rc, err := cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(n)})
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, io.LimitReader(rc, 1<<20)); err != nil {
-		return nil, err
-	}
-	text := strings.TrimRight(out.String(), "\n")
-	if text == "" {
-		return nil, nil
-	}
-	return strings.Split(text, "\n"), nil
-}
-
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
+var (
+	_ wait.Strategy        = (*ProtocolStrategy)(nil)
+	_ wait.StrategyTimeout = (*ProtocolStrategy)(nil)
+)

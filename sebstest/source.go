@@ -3,30 +3,36 @@ package sebstest
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/engine"
 )
 
 // A Source says where a function's image comes from: built from Go source, built from Python source on
-// the Python base image, or an image that already exists.
+// the Python base image, or an image that already exists. A source says what it knows about the function
+// (image, name, benchmark, default config, code mount); options the caller passes win over it.
 type Source interface {
-	// resolve makes sure the image exists (building it if needed) and says how to run it.
-	resolve(ctx context.Context, s *settings) (imageSpec, error)
+	// resolve makes sure the image exists (building it through eng if needed) and says how to run it.
+	resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error)
 }
 
-// imageSpec is what starting a container needs to know about its image.
-type imageSpec struct {
-	ref      string            // image reference
-	cmd      []string          // command, or nil for the image's own
-	codeDir  string            // host directory mounted read-only at /function, or ""
-	language sebs.Language     // for the function's config
-	version  string            // language version, for the function's config
-	hash     string            // code hash for the function's JSON
-	name     string            // default function name
-	readOnly bool              // the root filesystem can be read-only (our static Go runtime)
-	capAdd   []string          // capabilities the image's own start-up needs; all others are dropped
-	env      map[string]string // environment the image's start-up expects; WithEnv overrides it
+// spec is what a source knows about its function and image.
+type spec struct {
+	ref       string              // image reference
+	name      string              // default function name
+	benchmark string              // default benchmark name
+	config    sebs.FunctionConfig // default config (memory, timeout); zero fields take the package defaults
+	hash      string              // code hash for the function's JSON
+	language  sebs.Language       // for the function's config
+	version   string              // language version, for the function's config
+	cmd       []string            // command, or nil for the image's own
+	codeDir   string              // host directory mounted read-only at /function, or ""
+	ownsPath  bool                // the image itself uses /function (binary or code mount): WithCode is refused
+	readOnly  bool                // the root filesystem can be read-only (our static Go runtime)
+	capAdd    []string            // capabilities the image's own start-up needs; all others are dropped
+	env       map[string]string   // environment the image's start-up expects; the caller's env wins
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with
@@ -35,19 +41,16 @@ func Image(ref string) Source { return imageSource{ref: ref} }
 
 type imageSource struct{ ref string }
 
-func (i imageSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
-	eng, err := s.client(ctx)
-	if err != nil {
-		return imageSpec{}, err
-	}
+func (i imageSource) resolve(ctx context.Context, eng *engine.Engine, _ io.Writer) (spec, error) {
 	if _, err := eng.ImageInspect(ctx, i.ref); err != nil {
-		return imageSpec{}, fmt.Errorf("image %q is not on the Docker engine (nothing is pulled; build or load it first): %w", i.ref, err)
+		return spec{}, fmt.Errorf("image %q is not on the Docker engine (nothing is pulled; build or load it first): %w", i.ref, err)
 	}
-	return imageSpec{ref: i.ref, name: sanitizeName(i.ref), hash: ""}, nil
+	return spec{ref: i.ref, name: sanitizeName(i.ref)}, nil
 }
 
 // Fixture is the source of one of the built-in fixture functions (see package fixtures) in the given
-// language: sebs.LanguageGo or sebs.LanguagePython.
+// language: sebs.LanguageGo or sebs.LanguagePython. The fixture's benchmark name and its memory and
+// timeout are the function's defaults.
 func Fixture(name string, lang sebs.Language) Source {
 	return fixtureSource{name: name, lang: lang}
 }
@@ -57,32 +60,34 @@ type fixtureSource struct {
 	lang sebs.Language
 }
 
-func (f fixtureSource) resolve(ctx context.Context, s *settings) (imageSpec, error) {
-	if b, err := fixtures.Lookup(f.name); err == nil {
-		if s.benchmark == "" {
-			s.benchmark = b.Upstream
-			if s.benchmark == "" {
-				s.benchmark = b.Name
-			}
-		}
-		if !s.configSet {
-			s.config.Timeout, s.config.Memory = b.Timeout, b.Memory
-		}
-	}
+func (f fixtureSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
+	var src Source
 	switch f.lang {
 	case sebs.LanguageGo:
 		dir, err := fixtures.GoSource(f.name)
 		if err != nil {
-			return imageSpec{}, fmt.Errorf("fixture %q in Go: %w", f.name, err)
+			return spec{}, fmt.Errorf("fixture %q in Go: %w", f.name, err)
 		}
-		return GoFunction(dir).resolve(ctx, s)
+		src = GoFunction(dir)
 	case sebs.LanguagePython:
 		dir, err := fixtures.PythonSource(f.name)
 		if err != nil {
-			return imageSpec{}, fmt.Errorf("fixture %q in Python: %w", f.name, err)
+			return spec{}, fmt.Errorf("fixture %q in Python: %w", f.name, err)
 		}
-		return PythonFunction(dir).resolve(ctx, s)
+		src = PythonFunction(dir)
 	default:
-		return imageSpec{}, fmt.Errorf("fixture %q: no fixtures in language %q (have go and python)", f.name, f.lang)
+		return spec{}, fmt.Errorf("fixture %q: no fixtures in language %q (have go and python)", f.name, f.lang)
 	}
+	sp, err := src.resolve(ctx, eng, progress)
+	if err != nil {
+		return sp, err
+	}
+	if b, err := fixtures.Lookup(f.name); err == nil {
+		sp.benchmark = b.Upstream
+		if sp.benchmark == "" {
+			sp.benchmark = b.Name
+		}
+		sp.config.Timeout, sp.config.Memory = b.Timeout, b.Memory
+	}
+	return sp, nil
 }

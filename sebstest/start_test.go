@@ -13,21 +13,23 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/engine"
+	"github.com/gosebs/sebs/internal/owner"
 )
 
 // ownedContainers lists the containers this process owns, by our labels.
 func ownedContainers(t *testing.T) []string {
 	t.Helper()
 	ctx := context.Background()
-	s := newSettings()
-	cli, err := s.client(ctx)
+	cli, err := engine.Open(ctx)
 	require.NoError(t, err)
-	defer s.close()
+	defer cli.Close()
 	f := client.Filters{}
-	for k, v := range Labels() {
+	for k, v := range owner.Labels() {
 		f = f.Add("label", k+"="+v)
 	}
 	res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
@@ -84,7 +86,7 @@ func TestLimitsAndSecurityInContainerConfig(t *testing.T) {
 	fn := New(t, Fixture("sleep", sebs.LanguageGo),
 		WithConfig(sebs.FunctionConfig{Timeout: 7, Memory: 96}), WithCPUs(0.5))
 	ctx := context.Background()
-	res, err := fn.s.cli.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
+	res, err := fn.eng.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
 	require.NoError(t, err)
 	hc := res.Container.HostConfig
 	assert.Equal(t, int64(96<<20), hc.Memory)
@@ -212,7 +214,7 @@ func TestStartFailures(t *testing.T) {
 	cases := []struct {
 		name    string
 		src     Source
-		opts    []Option
+		opts    []testcontainers.ContainerCustomizer
 		wantErr []string
 		wantIs  error
 	}{
@@ -224,14 +226,14 @@ func TestStartFailures(t *testing.T) {
 		{
 			name:    "never ready",
 			src:     Fixture("fault", sebs.LanguageGo),
-			opts:    []Option{WithEnv(map[string]string{"SEBS_FAULT_NEVER_READY": "1"}), WithReadyTimeout(2 * time.Second)},
+			opts:    []testcontainers.ContainerCustomizer{testcontainers.WithEnv(map[string]string{"SEBS_FAULT_NEVER_READY": "1"}), WithReadyTimeout(2 * time.Second)},
 			wantErr: []string{"did not answer", "WithReadyTimeout"},
 			wantIs:  ErrNotReady,
 		},
 		{
 			name:    "exits at once",
 			src:     Fixture("sleep", sebs.LanguageGo),
-			opts:    []Option{WithEnv(map[string]string{"PORT": "not-a-port"}), WithReadyTimeout(20 * time.Second)},
+			opts:    []testcontainers.ContainerCustomizer{testcontainers.WithEnv(map[string]string{"PORT": "not-a-port"}), WithReadyTimeout(20 * time.Second)},
 			wantErr: []string{"exited with code", "log (last lines)"},
 			wantIs:  ErrNotReady,
 		},
@@ -261,8 +263,11 @@ func TestStartFailures(t *testing.T) {
 
 func TestSlowStartIsWaitedFor(t *testing.T) {
 	requireNoneLeft(t)
-	fn := New(t, Fixture("fault", sebs.LanguageGo), WithEnv(map[string]string{"SEBS_FAULT_START_DELAY": "300ms"}))
-	assert.GreaterOrEqual(t, fn.Startup().Ready, 300*time.Millisecond)
+	fn := New(t, Fixture("fault", sebs.LanguageGo), testcontainers.WithEnv(map[string]string{"SEBS_FAULT_START_DELAY": "300ms"}))
+	// The process starts during the start call, so the delay shows in start + ready (mostly in ready).
+	st := fn.Startup()
+	assert.GreaterOrEqual(t, st.Start+st.Ready, 300*time.Millisecond)
+	assert.Greater(t, st.Ready, 200*time.Millisecond)
 	_, err := fn.Invoke(context.Background(), map[string]any{"fault": "none"})
 	require.NoError(t, err)
 }
@@ -275,12 +280,12 @@ func TestStopRemovesContainer(t *testing.T) {
 	require.NoError(t, err)
 	id := fn.ContainerID()
 	require.NoError(t, fn.Stop(ctx))
-	cli, err := newSettings().client(ctx)
+	cli, err := engine.Open(ctx)
 	require.NoError(t, err)
 	defer cli.Close()
 	_, err = cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	require.Error(t, err)
-	assert.True(t, isGone(err), "container %s still exists after Stop: %v", id, err)
+	assert.True(t, engine.IsGone(err), "container %s still exists after Stop: %v", id, err)
 	_, err = fn.Invoke(ctx, map[string]any{"sleep": 0})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, sebs.ErrConnection), "invoking a stopped function is a connection error, got %v", err)
@@ -318,9 +323,34 @@ func TestStopWithCancelledContextStillRemoves(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // a test's context is cancelled before its cleanup runs
 	require.NoError(t, fn.Stop(ctx))
-	cli, err := newSettings().client(context.Background())
+	cli, err := engine.Open(context.Background())
 	require.NoError(t, err)
 	defer cli.Close()
 	_, err = cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
-	assert.True(t, isGone(err), "container %s survived a Stop with a cancelled context: %v", shortID(id), err)
+	assert.True(t, engine.IsGone(err), "container %s survived a Stop with a cancelled context: %v", engine.ShortID(id), err)
+}
+
+// TestRetireThenColdStart: Retire removes the container ahead of a replacing cold start, which then only
+// starts the new one; with ColdRestart it does nothing.
+func TestRetireThenColdStart(t *testing.T) {
+	requireNoneLeft(t)
+	ctx := context.Background()
+	fn := New(t, Fixture("sleep", sebs.LanguageGo))
+	old := fn.ContainerID()
+	require.NoError(t, fn.Retire(ctx))
+	require.NoError(t, fn.Retire(ctx), "a second Retire has nothing to remove")
+	_, err := fn.eng.ContainerInspect(ctx, old, client.ContainerInspectOptions{})
+	assert.True(t, engine.IsGone(err), "the retired container %s still exists: %v", engine.ShortID(old), err)
+	res, st, err := fn.ColdInvoke(ctx, map[string]any{"sleep": 0})
+	require.NoError(t, err)
+	assert.True(t, res.Stats.ColdStart)
+	assert.Positive(t, st.Create)
+	assert.NotEqual(t, old, fn.ContainerID())
+
+	restart := New(t, Fixture("sleep", sebs.LanguageGo), WithColdMode(ColdRestart))
+	id := restart.ContainerID()
+	require.NoError(t, restart.Retire(ctx))
+	_, err = restart.Invoke(ctx, map[string]any{"sleep": 0})
+	require.NoError(t, err, "Retire does nothing in restart mode")
+	assert.Equal(t, id, restart.ContainerID())
 }

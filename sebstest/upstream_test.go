@@ -2,10 +2,7 @@ package sebstest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/internal/buildctx"
+	"github.com/gosebs/sebs/internal/upstreamtest"
 )
 
 // TestUpstreamImage runs the Python sleep fixture's code package through UpstreamImage on a stand-in for
@@ -41,12 +38,12 @@ func TestUpstreamImage(t *testing.T) {
 
 	res, err := fn.Invoke(ctx, input)
 	require.NoError(t, err)
-	out, err := HandlerOutput(res)
+	out, err := res.HandlerOutput()
 	require.NoError(t, err)
 	require.NoError(t, bench.Validate(input, out))
 	assert.False(t, res.Stats.ColdStart, "the stand-in, like upstream, reports is_cold false")
 
-	insp, err := fn.s.cli.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
+	insp, err := fn.eng.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
 	require.NoError(t, err)
 	c := insp.Container
 	assert.Equal(t, []string{"/bin/bash", "/sebs/run_server.sh", "9000"}, []string(c.Config.Cmd))
@@ -72,16 +69,6 @@ func TestUpstreamImage(t *testing.T) {
 	_, err = fn.Invoke(ctx, input)
 	require.NoError(t, err, "the replacement container starts as the first did")
 
-	// The benchmark modes: burst fails for the same reason, sequential works.
-	bench1 := func(mode Mode) testing.BenchmarkResult {
-		return testing.Benchmark(func(b *testing.B) {
-			Bench(b, []*Function{fn}, BenchSpec{Mode: mode, Payload: input, Benchmark: bench.Name, Language: "python", Size: "test",
-				Validate: func(out json.RawMessage) error { return bench.Validate(input, out) }})
-		})
-	}
-	assert.Zero(t, bench1(ModeBurst).N, "burst mode on a server that never reports is_cold must fail")
-	assert.Positive(t, bench1(ModeSequential).N, "sequential mode works on upstream's server")
-
 	data, err := json.Marshal(fn.LocalFunction)
 	require.NoError(t, err)
 	attached, err := Attach(ctx, data)
@@ -91,7 +78,7 @@ func TestUpstreamImage(t *testing.T) {
 	require.NoError(t, err)
 	_, err = attached.Invoke(ctx, input)
 	require.NoError(t, err, "the replacement container of a re-attached upstream function starts as the first did")
-	insp, err = fn.s.cli.ContainerInspect(ctx, attached.ContainerID(), client.ContainerInspectOptions{})
+	insp, err = fn.eng.ContainerInspect(ctx, attached.ContainerID(), client.ContainerInspectOptions{})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, UpstreamCapabilities(), []string(insp.Container.HostConfig.CapAdd))
 }
@@ -99,7 +86,7 @@ func TestUpstreamImage(t *testing.T) {
 // serverUID returns the uid the function's server.py process runs as.
 func serverUID(ctx context.Context, t *testing.T, fn *Function) string {
 	t.Helper()
-	top, err := fn.s.cli.ContainerTop(ctx, fn.ContainerID(), client.ContainerTopOptions{Arguments: []string{"-o", "pid,uid,args"}})
+	top, err := fn.eng.ContainerTop(ctx, fn.ContainerID(), client.ContainerTopOptions{Arguments: []string{"-o", "pid,uid,args"}})
 	require.NoError(t, err)
 	for _, p := range top.Processes {
 		if len(p) == 3 && strings.Contains(p[2], "server.py") {
@@ -110,53 +97,12 @@ func serverUID(ctx context.Context, t *testing.T, fn *Function) string {
 	return ""
 }
 
-// upstreamStandIn builds the stand-in upstream image from testdata/upstream on the Python base image,
-// tagged by a hash of its files and base, unless the engine has it already. It carries our labels, so
-// `make clean-images` removes it.
+// upstreamStandIn builds (or reuses) the stand-in upstream image on the Python base image.
 func upstreamStandIn(ctx context.Context, t *testing.T) string {
 	t.Helper()
 	base, err := PythonImage(ctx, testWriter{t})
 	require.NoError(t, err)
-	dir := filepath.Join("testdata", "upstream")
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	labels := Labels()
-	labels[LabelKind] = KindImage
-	var files []buildctx.File
-	h := sha256.New()
-	h.Write([]byte(base))
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		info, err := e.Info()
-		require.NoError(t, err)
-		if e.Name() == "Dockerfile" {
-			data = append(data, buildctx.LabelLine(labels)...)
-		}
-		files = append(files, buildctx.File{Name: e.Name(), Mode: int64(info.Mode().Perm()), Data: data})
-		h.Write([]byte(e.Name() + "\x00" + info.Mode().String() + "\x00"))
-		h.Write(data)
-	}
-	buf, err := buildctx.Tar(files...)
-	require.NoError(t, err)
-	ref := "sebs-upstream-standin:" + hex.EncodeToString(h.Sum(nil))[:16]
-
-	s := newSettings()
-	defer s.close()
-	cli, err := s.client(ctx)
-	require.NoError(t, err)
-	if _, err := cli.ImageInspect(ctx, ref); err == nil {
-		return ref
-	}
-	res, err := cli.ImageBuild(ctx, buf, client.ImageBuildOptions{
-		Tags: []string{ref}, Remove: true, ForceRemove: true, BuildArgs: map[string]*string{"BASE": &base},
-	})
-	require.NoError(t, err)
-	defer res.Body.Close()
-	require.NoError(t, drainBuild(res.Body), "build %s", ref)
-	_, err = cli.ImageInspect(ctx, ref)
-	require.NoError(t, err, "the build of %s reported no error but made no image", ref)
-	return ref
+	return upstreamtest.StandIn(ctx, t, base, filepath.Join("testdata", "upstream"))
 }
 
 // testWriter writes progress lines to the test log.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/gosebs/sebs/internal/owner"
 	"io"
 	"net/http"
 	"net/netip"
@@ -24,7 +25,7 @@ import (
 )
 
 // ownerLabels are the labels every resource of ours carries (sebstest's, until the owner package has them).
-func ownerLabels() map[string]string { return sebstest.Labels() }
+func ownerLabels() map[string]string { return owner.Labels() }
 
 // engine connects to the Docker engine as testcontainers resolves it; it fails the test when none
 // answers under CI=true, and skips it otherwise.
@@ -43,7 +44,7 @@ func engine(t testing.TB) *client.Client {
 func buildFixture(t testing.TB, eng *client.Client, name string) lambdaimage.Image {
 	t.Helper()
 	labels := ownerLabels()
-	labels[sebstest.LabelKind] = sebstest.KindImage
+	labels[owner.LabelKind] = owner.KindImage
 	img, err := lambdaimage.Build(t.Context(), eng, filepath.Join("..", "..", "fixtures", "lambda", "go", name),
 		lambdaimage.Options{Labels: labels, Progress: testWriter{t}})
 	if err != nil {

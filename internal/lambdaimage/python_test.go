@@ -1,6 +1,7 @@
 package lambdaimage_test
 
 import (
+	"github.com/gosebs/sebs/internal/owner"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,7 +25,7 @@ func TestPythonUnderEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	labels := ownerLabels()
-	labels[sebstest.LabelKind] = sebstest.KindImage
+	labels[owner.LabelKind] = owner.KindImage
 	img, err := lambdaimage.BuildPython(t.Context(), eng, base, lambdaimage.Options{Labels: labels, Progress: testWriter{t}})
 	if err != nil {
 		t.Fatal(err)

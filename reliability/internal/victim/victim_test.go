@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/testcontainers/testcontainers-go"
+
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
 )
@@ -23,7 +25,7 @@ func TestVictim(t *testing.T) {
 		labels[k] = v
 	}
 	for range 2 {
-		fn := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo), sebstest.WithLabels(labels))
+		fn := sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo), testcontainers.WithLabels(labels))
 		fmt.Println(ContainerLine + fn.ContainerID())
 	}
 	fmt.Println(ReadyLine)

@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/gosebs/sebs"
+)
+
+// sample turns a call into the record Run keeps and Recorder writes.
+func (bn *bencher) sample(o outcome, err error) sebs.Sample {
+	s := sebs.Sample{
+		Benchmark: bn.spec.Benchmark,
+		Function:  o.fn.Name,
+		Language:  bn.spec.Language,
+		Mode:      string(bn.spec.Mode),
+		Size:      bn.spec.Size,
+	}
+	if err != nil {
+		s.Error = err.Error()
+	}
+	if o.cold != nil {
+		st := *o.cold
+		s.ColdStart = &st
+	}
+	res := o.res
+	if res == nil {
+		s.Begin = time.Now()
+		return s
+	}
+	s.RequestID = res.RequestID
+	s.IsCold = res.Stats.ColdStart
+	s.Begin = res.Times.ClientBegin
+	s.ClientNS = int64(res.Times.ClientDuration())
+	s.HTTPStartupNS = int64(res.Times.HTTPStartupDuration())
+	s.FirstByteNS = int64(res.Times.FirstByteDuration())
+	s.ServerNS = int64(res.Times.BenchmarkDuration())
+	if d := res.Detail; d != nil {
+		s.ConnectionReused = d.ConnectionReused
+		if d.HandlerNS > 0 {
+			s.ServerNS = d.HandlerNS
+		}
+		for _, m := range d.MemorySamples {
+			s.MemoryPeakBytes = max(s.MemoryPeakBytes, m.Bytes)
+		}
+	}
+	if s.MemoryPeakBytes == 0 && res.Stats.MemoryUsed != nil {
+		s.MemoryPeakBytes = uint64(*res.Stats.MemoryUsed * (1 << 20))
+	}
+	return s
+}
+
+// report computes the metrics from the samples and reports them; see Run for their definitions.
+func (bn *bencher) report() {
+	var (
+		n, coldStarts                      int
+		client, startup, firstByte, server float64
+		coldStartSum                       float64
+		peak                               uint64
+	)
+	clients := make([]int64, 0, len(bn.samples))
+	for _, s := range bn.samples {
+		peak = max(peak, s.MemoryPeakBytes)
+		if s.ColdStart != nil {
+			coldStarts++
+			coldStartSum += float64(s.ColdStart.Total())
+		}
+		if bn.spec.Mode == ModeWarm && s.IsCold {
+			bn.coldExcluded++
+			continue
+		}
+		n++
+		client += float64(s.ClientNS)
+		startup += float64(s.HTTPStartupNS)
+		firstByte += float64(s.FirstByteNS)
+		server += float64(s.ServerNS)
+		clients = append(clients, s.ClientNS)
+	}
+	peak = max(peak, bn.peakMemory())
+	b := bn.b
+	if n > 0 {
+		fn := float64(n)
+		b.ReportMetric(client/fn, "client-ns/call")
+		b.ReportMetric(startup/fn, "http-startup-ns/call")
+		b.ReportMetric(firstByte/fn, "first-byte-ns/call")
+		b.ReportMetric(server/fn, "server-ns/call")
+		slices.Sort(clients)
+		b.ReportMetric(float64(nearestRank(clients, 50)), "p50-client-ns")
+		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
+		b.ReportMetric(float64(nearestRank(clients, 99)), "p99-client-ns")
+	} else if len(bn.samples) > 0 {
+		b.Logf("bench: %s mode: all %d calls were cold, so no time metrics; run longer (-benchtime) or warm the function first",
+			bn.spec.Mode, len(bn.samples))
+	}
+	if bn.spec.Mode == ModeWarm {
+		b.ReportMetric(float64(bn.coldExcluded), "cold-excluded")
+	}
+	if coldStarts > 0 {
+		b.ReportMetric(coldStartSum/float64(coldStarts), "coldstart-ns/start")
+	}
+	if peak > 0 {
+		b.ReportMetric(float64(peak), "peak-mem-B")
+	}
+}
+
+// peakMemory is the largest memory sample any function took during the loop, 0 when none sampled.
+func (bn *bencher) peakMemory() uint64 {
+	var peak uint64
+	for _, fn := range bn.fns {
+		for _, m := range fn.MemorySamples() {
+			if !m.Time.Before(bn.loopBegin) && !m.Time.After(bn.loopEnd) {
+				peak = max(peak, m.Bytes)
+			}
+		}
+	}
+	return peak
+}
+
+// nearestRank returns the p-th percentile of sorted by the nearest-rank method: the element at 1-based
+// rank ceil(p/100 × n). It returns 0 for an empty slice.
+func nearestRank(sorted []int64, p float64) int64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = min(max(rank, 1), len(sorted))
+	return sorted[rank-1]
+}

@@ -1,0 +1,149 @@
+package bench
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gosebs/sebs"
+)
+
+// EnvResultsDir names the environment variable that asks for result files: the folder to write them to.
+const EnvResultsDir = "SEBS_RESULTS_DIR"
+
+// Files a Recorder writes under its folder.
+const (
+	samplesFile     = "samples.jsonl"
+	experimentsFile = "experiments.json"
+	perfCostCSVFile = "perf-cost/result.csv"
+)
+
+// A Recorder writes benchmark results to a folder: every call to samples.jsonl as it completes (appended
+// and handed to the OS line by line, so nothing is lost if the run dies), and, on Close, every
+// invocation to experiments.json (upstream's ExperimentResult) and perf-cost/result.csv (upstream's
+// columns), merged with the files already there. See DESIGN.md, "Benchmark results on disk".
+//
+// Create one per test process, in TestMain, pass it to [Run] through [Spec].Recorder, and Close
+// it after m.Run. It is safe for concurrent use; a nil *Recorder records nothing. Nothing about it is
+// package state: two Recorders on two folders are independent.
+//
+// The files hold what the functions returned and measured, the labels and the function configs; never
+// environment values or credentials. As upstream's perf-cost processing does, the handler output
+// (result.output) is left out of experiments.json unless KeepOutputs is set, since it can be large.
+type Recorder struct {
+	// KeepOutputs keeps each invocation's handler output in experiments.json. Set it before the first
+	// Record.
+	KeepOutputs bool
+
+	dir string
+
+	mu      sync.Mutex
+	samples *os.File
+	exp     sebs.ExperimentResult
+	rows    []sebs.PerfCostRow
+	runs    map[runKey]bool
+	maxConc int
+	closed  bool
+}
+
+// runKey identifies one benchmark configuration in experiments.json's config.
+type runKey struct{ benchmark, language, mode, size string }
+
+// NewRecorder returns a Recorder writing to dir, which it creates if needed, and opens dir/samples.jsonl
+// for appending.
+func NewRecorder(dir string) (*Recorder, error) {
+	if dir == "" {
+		return nil, errors.New("bench: new recorder: empty folder name; set " + EnvResultsDir + " or pass a folder")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(perfCostCSVFile)), 0o755); err != nil {
+		return nil, fmt.Errorf("bench: new recorder: create results folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, samplesFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("bench: new recorder: open samples: %w", err)
+	}
+	return &Recorder{dir: dir, samples: f, runs: make(map[runKey]bool)}, nil
+}
+
+// RecorderFromEnv returns a Recorder for the folder named by SEBS_RESULTS_DIR, or nil (and no error)
+// when the variable is unset or empty.
+func RecorderFromEnv() (*Recorder, error) {
+	dir := os.Getenv(EnvResultsDir)
+	if dir == "" {
+		return nil, nil
+	}
+	return NewRecorder(dir)
+}
+
+// Dir returns the folder the Recorder writes to; "" for a nil Recorder.
+func (r *Recorder) Dir() string {
+	if r == nil {
+		return ""
+	}
+	return r.dir
+}
+
+// Record writes s as a line of samples.jsonl and keeps res (which may be nil for a call that returned
+// nothing) for experiments.json and result.csv, with memoryMB as the function's configured memory. A cold
+// call in warm mode goes to samples.jsonl only, as upstream's warm experiment drops cold results. It is
+// a no-op on a nil Recorder. Record may modify res (it drops the handler output unless KeepOutputs), so
+// call it after the output was validated.
+func (r *Recorder) Record(s sebs.Sample, res *sebs.ExecutionResult, memoryMB int) error {
+	if r == nil {
+		return nil
+	}
+	line, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("bench: record sample: %w", err)
+	}
+	line = append(line, '\n')
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errors.New("bench: record sample: the recorder is closed; Close it after the benchmarks, in TestMain")
+	}
+	if _, err := r.samples.Write(line); err != nil {
+		return fmt.Errorf("bench: record sample to %s: %w", r.samples.Name(), err)
+	}
+	r.runs[runKey{s.Benchmark, s.Language, s.Mode, s.Size}] = true
+	if s.Mode == string(ModeWarm) && s.IsCold {
+		return nil // upstream's warm experiment drops cold results: samples.jsonl only
+	}
+	if res == nil {
+		res = &sebs.ExecutionResult{Stats: sebs.ExecutionStats{Failure: true}}
+	}
+	if !r.KeepOutputs {
+		dropHandlerOutput(res)
+	}
+	r.exp.Observe(s.Begin)
+	r.exp.Observe(time.Now())
+	r.exp.AddInvocation(s.Function, res)
+	r.rows = append(r.rows, sebs.NewPerfCostRow(memoryMB, s.Mode, res))
+	return nil
+}
+
+// dropHandlerOutput deletes result.output (or result.result) from a response, as upstream's perf-cost
+// processing does.
+func dropHandlerOutput(res *sebs.ExecutionResult) {
+	if wrapped, ok := res.Output["result"].(map[string]any); ok {
+		if _, ok := wrapped["output"]; ok {
+			delete(wrapped, "output")
+		} else {
+			delete(wrapped, "result")
+		}
+	}
+}
+
+// noteConcurrency records a benchmark's concurrency for experiments.json's concurrent-invocations.
+func (r *Recorder) noteConcurrency(n int) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.maxConc = max(r.maxConc, n)
+	r.mu.Unlock()
+}

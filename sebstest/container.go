@@ -1,0 +1,167 @@
+package sebstest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/internal/engine"
+	"github.com/gosebs/sebs/internal/owner"
+)
+
+// instance is one container of a function.
+type instance struct {
+	ctr     *testcontainers.DockerContainer // nil for a container found by Attach
+	id      string
+	port    int
+	startup sebs.Startup
+	wait    wait.Strategy // the caller's readiness strategy, nil for ours; restarts wait with it too
+	retired bool          // removed (Retire, or a failed replacement): nothing to remove any more
+}
+
+func (i *instance) url(ep engine.Endpoint) string { return ep.Host + ":" + strconv.Itoa(i.port) }
+
+// launch creates and starts one container, waits until it is ready, and times the three phases; on
+// failure it removes the container.
+func (f *Function) launch(ctx context.Context) (*instance, error) {
+	var userWait wait.Strategy
+	began := time.Now()
+	ctr, err := testcontainers.Run(ctx, f.spec.ref, f.customizers(&userWait)...)
+	inst := &instance{ctr: ctr}
+	if ctr != nil {
+		inst.id = ctr.GetContainerID()
+	}
+	if err != nil {
+		f.remove(inst)
+		return nil, fmt.Errorf("create container: %w%s", err, reaperHint(err))
+	}
+	inst.startup.Create = time.Since(began)
+	startBegan := time.Now()
+	if err := ctr.Start(ctx); err != nil {
+		err = fmt.Errorf("start container: %w%s", err, f.logTail(inst.id))
+		f.remove(inst)
+		return nil, err
+	}
+	inst.startup.Start = time.Since(startBegan)
+	inst.wait = userWait
+	if err := f.awaitReady(ctx, inst, userWait); err != nil {
+		f.remove(inst)
+		return nil, err
+	}
+	return inst, nil
+}
+
+// customizers turns the settings into testcontainers-go options: ours, then the caller's, then a last one
+// that refuses the caller's labels in our reserved prefix and takes the caller's wait strategy (if any)
+// out of the request into *userWait, so readiness is timed apart from start. The container is created,
+// not started: launch starts it, to time the phases apart.
+func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.ContainerCustomizer {
+	s, sp := f.s, f.spec
+	model := f.model()
+	labels := owner.Labels()
+	labels[owner.LabelKind] = "function"
+	labels[owner.LabelFunction] = model.Name
+	env := maps.Clone(sp.env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	env["SEBS_FUNCTION_TIMEOUT"] = strconv.Itoa(model.Config.Timeout)
+	memBytes := int64(model.Config.Memory) << 20
+	port := s.port
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithLogger(progressLogger{s.progress}),
+		testcontainers.WithNoStart(),
+		testcontainers.WithExposedPorts(port),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithEnv(env),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			p, err := network.ParsePort(port)
+			if err == nil {
+				hc.PortBindings = network.PortMap{p: {{HostIP: f.ep.BindIP}}}
+			}
+			hc.Privileged = false
+			hc.CapDrop = []string{"ALL"}
+			hc.CapAdd = sp.capAdd
+			hc.SecurityOpt = append(hc.SecurityOpt, "no-new-privileges:true")
+			hc.Memory = memBytes
+			hc.MemorySwap = memBytes // no swap beyond the limit
+			if s.cpus > 0 {
+				hc.NanoCPUs = int64(s.cpus * 1e9)
+			}
+			pids := s.pidsLimit
+			hc.PidsLimit = &pids
+			hc.ReadonlyRootfs = sp.readOnly
+			hc.Tmpfs = map[string]string{"/tmp": "rw,nosuid,nodev,size=64m"}
+			if dir := cmp.Or(sp.codeDir, s.codeDir); dir != "" {
+				hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: dir, Target: "/function", ReadOnly: true})
+			}
+		}),
+	}
+	if sp.cmd != nil {
+		opts = append(opts, testcontainers.WithCmd(sp.cmd...))
+	}
+	opts = append(opts, s.customizers...)
+	return append(opts, testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
+		for k, v := range req.Labels {
+			if strings.HasPrefix(k, owner.Prefix) && labels[k] != v {
+				return fmt.Errorf("sebstest: label %q uses the reserved prefix %q; choose another key", k, owner.Prefix)
+			}
+		}
+		*userWait, req.WaitingFor = req.WaitingFor, nil
+		return nil
+	}))
+}
+
+// remove deletes a container at once; errors are ignored because the container may already be gone.
+func (f *Function) remove(inst *instance) {
+	if inst == nil || inst.id == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), removeTimeout)
+	defer cancel()
+	_ = f.removeNow(ctx, inst)
+}
+
+// removeNow removes a container with no grace period: functions hold no state worth one, and a stop that
+// waits is time a benchmark does not measure. A container that is already gone is no error.
+func (f *Function) removeNow(ctx context.Context, inst *instance) error {
+	if inst.ctr != nil {
+		// testcontainers' own client created the container and is closed by Terminate.
+		if err := inst.ctr.Terminate(ctx, testcontainers.StopTimeout(0)); err != nil && !engine.IsGone(err) {
+			return fmt.Errorf("remove container %s: %w", engine.ShortID(inst.id), err)
+		}
+		return nil
+	}
+	return f.eng.Remove(ctx, inst.id)
+}
+
+// removeTimeout bounds the removal of a function's container.
+const removeTimeout = time.Minute
+
+// logTail returns the container's last log lines, formatted to end an error message, or "".
+func (f *Function) logTail(id string) string {
+	if id == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	lines, err := f.eng.LogTail(ctx, id, logTailLines)
+	if err != nil || len(lines) == 0 {
+		return ""
+	}
+	return "\ncontainer " + engine.ShortID(id) + " log (last lines):\n  " + strings.Join(lines, "\n  ")
+}
+
+// logTailLines is how many of a failed container's last log lines an error shows.
+const logTailLines = 20

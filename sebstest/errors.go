@@ -1,0 +1,25 @@
+package sebstest
+
+import (
+	"errors"
+	"strings"
+)
+
+// ErrNotReady is wrapped by a start or cold start that failed because the function never answered: its
+// container exited first (the error gives the exit code and whether it was OOM-killed), or the readiness
+// wait timed out. The error carries the container's last log lines.
+var ErrNotReady = errors.New("function did not answer")
+
+// ErrGone is wrapped by [Attach] when the function's container no longer exists or no longer runs.
+var ErrGone = errors.New("container is gone")
+
+// reaperHint explains a failure to start testcontainers-go's reaper (Ryuk), whose image must be pulled from a
+// registry: where none is reachable, every container start fails with it. It returns "" for other errors.
+func reaperHint(err error) string {
+	if err == nil || !strings.Contains(err.Error(), "reaper") {
+		return ""
+	}
+	return "\n(testcontainers' reaper, Ryuk, could not start, most often because its image cannot be pulled. Set " +
+		"TESTCONTAINERS_RYUK_DISABLED=true, as the Makefile does: sebstest's labels and sweep remove " +
+		"what a killed test run leaves behind, without Ryuk)"
+}

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package sebstest
-
-// lockFile is a no-op where flock is not available; concurrent builds of one function then rely on the
-// go command's own atomic writes.
-func lockFile(string) (func(), error) { return func() {}, nil }
