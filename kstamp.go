@@ -1,0 +1,59 @@
+package sebs
+
+import "time"
+
+// Kernel receive timestamps (issue 16): the trigger's dialer wraps each TCP
+// connection so that the time the kernel received the first byte of each
+// response is read with that byte (SO_TIMESTAMPING software RX stamps on
+// Linux), and the time the connection was established comes from the
+// kernel's own measurement of the handshake (TCP_INFO's round-trip time).
+// Elsewhere, and on connections the wrapper cannot stamp, the trigger keeps
+// its user-space trace; each result says which was used.
+
+// Values of a result's timestamp source.
+const (
+	// timestampKernel: first byte and startup come from kernel stamps.
+	timestampKernel = "kernel"
+	// timestampUser: they come from the user-space trace (httptrace).
+	timestampUser = "user"
+)
+
+// kstamps is what the kernel saw of one request on one connection. All times
+// are wall-clock (CLOCK_REALTIME), the clock of kernel receive stamps.
+type kstamps struct {
+	// Start is the request's zero: on a fresh connection the wall clock just
+	// before connect(2), which sends the SYN; on a reused connection the wall
+	// clock just before the request's first write(2).
+	Start time.Time
+	// Established is when the handshake completed as the kernel measured it
+	// (Start plus the SYN to SYN-ACK round trip from TCP_INFO); zero on a
+	// reused connection or when the kernel had no round-trip sample (a
+	// retransmitted SYN).
+	Established time.Time
+	// FirstByte is the kernel's receive time of the first response byte read
+	// after the request was marked.
+	FirstByte time.Time
+	// Fresh is true when the request was the connection's first.
+	Fresh bool
+}
+
+// firstByte returns the time from Start to the first response byte, or false
+// when there is no usable stamp (none received, or a clock step put it
+// before Start).
+func (s kstamps) firstByte() (time.Duration, bool) {
+	if s.FirstByte.IsZero() || s.Start.IsZero() {
+		return 0, false
+	}
+	d := s.FirstByte.Sub(s.Start)
+	return d, d > 0
+}
+
+// startup returns the time from Start to the established connection (the
+// kernel's handshake round trip), or false when there is none: a reused
+// connection, or no round-trip sample.
+func (s kstamps) startup() (time.Duration, bool) {
+	if s.Established.IsZero() || s.Start.IsZero() {
+		return 0, false
+	}
+	return s.Established.Sub(s.Start), true
+}

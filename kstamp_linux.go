@@ -1,0 +1,356 @@
+//go:build linux
+
+package sebs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// Flags of SO_TIMESTAMPING (linux/net_tstamp.h); package syscall lacks them.
+// RX_SOFTWARE makes the kernel stamp arriving packets as they enter the
+// stack; SOFTWARE makes recvmsg report those stamps.
+const (
+	sofTimestampingRxSoftware = 1 << 3
+	sofTimestampingSoftware   = 1 << 4
+)
+
+// How a socket reports receive stamps.
+const (
+	stampNone  = iota
+	stampTSING // SO_TIMESTAMPING: SCM_TIMESTAMPING, three timespecs, [0] software
+	stampTSNS  // SO_TIMESTAMPNS: SCM_TIMESTAMPNS, one timespec
+)
+
+// Sizes for reading control messages without allocating.
+const (
+	oobWords    = 16 // 128 bytes: room for one SCM_TIMESTAMPING (64 bytes) and more
+	wordSize    = int(unsafe.Sizeof(uintptr(0)))
+	minTimespec = int(unsafe.Sizeof(syscall.Timespec{}))
+)
+
+// kstampDialer returns a DialContext for an http.Transport: base's dial
+// (its timeout, keep-alive, Control, …), with receive timestamps enabled on
+// each TCP socket before connect(2). TCP connections come back wrapped
+// (*kstampConn); other connections, or sockets that refuse timestamping,
+// come back as base would return them, and [kstampMark] then reports none.
+func kstampDialer(base *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if base == nil {
+		base = &net.Dialer{}
+	}
+	netstampOnce.Do(keepNetstamp)
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return dialStamped(ctx, base, network, addr)
+	}
+}
+
+// dialStamped dials with base, enabling receive stamps before connect(2).
+func dialStamped(ctx context.Context, base *net.Dialer, network, addr string) (net.Conn, error) {
+	var dial kstampDial
+	d := *base
+	d.ControlContext = dial.control(base)
+	d.Control = nil
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return dial.wrap(c), nil
+}
+
+// kstampDial is one dial's state, written by the Control hook of each socket
+// tried (several when a name resolves to several addresses, hence atomics:
+// the last attempt's values win).
+type kstampDial struct {
+	mode  atomic.Int32
+	start atomic.Int64 // unix ns just before connect(2)
+}
+
+func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network, address string, c syscall.RawConn) error {
+	return func(ctx context.Context, network, address string, c syscall.RawConn) error {
+		switch {
+		case base.ControlContext != nil:
+			if err := base.ControlContext(ctx, network, address, c); err != nil {
+				return err
+			}
+		case base.Control != nil:
+			if err := base.Control(network, address, c); err != nil {
+				return err
+			}
+		}
+		switch network {
+		case "tcp", "tcp4", "tcp6":
+			var mode int32
+			if err := c.Control(func(fd uintptr) { mode = enableRXStamps(int(fd)) }); err != nil {
+				mode = stampNone
+			}
+			k.mode.Store(mode)
+		}
+		// Last, so that it is as close as user space gets to the SYN, which
+		// connect(2) sends right after this hook returns.
+		k.start.Store(time.Now().UnixNano())
+		return nil
+	}
+}
+
+// enableRXStamps asks for software receive stamps, SO_TIMESTAMPING first and
+// SO_TIMESTAMPNS where that is refused; it returns which one took.
+func enableRXStamps(fd int) int32 {
+	if syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPING,
+		sofTimestampingRxSoftware|sofTimestampingSoftware) == nil {
+		return stampTSING
+	}
+	if syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil {
+		return stampTSNS
+	}
+	return stampNone
+}
+
+// wrap returns c wrapped when it is a TCP connection with stamps enabled,
+// and c itself otherwise.
+func (k *kstampDial) wrap(c net.Conn) net.Conn {
+	tcp, ok := c.(*net.TCPConn)
+	mode := int(k.mode.Load())
+	if !ok || mode == stampNone {
+		return c
+	}
+	rc, err := tcp.SyscallConn()
+	if err != nil {
+		return c
+	}
+	kc := &kstampConn{Conn: tcp, tcp: tcp, rc: rc, mode: mode, connStart: k.start.Load()}
+	kc.readFn = kc.readReady
+	var rtt time.Duration
+	var have bool
+	if rc.Control(func(fd uintptr) { rtt, have = handshakeRTT(fd) }) == nil && have && kc.connStart != 0 {
+		est := kc.connStart + int64(rtt)
+		if est <= time.Now().UnixNano() { // a stamp from the future is a clock step: keep none
+			kc.established = est
+		}
+	}
+	return kc
+}
+
+// kstampConn is a TCP connection whose first data read after each
+// markRequest takes the kernel's receive stamp of that data. All other reads
+// are plain read(2) calls on the same poller path: deadlines and
+// non-blocking behaviour are the runtime's own (syscall.RawConn.Read).
+//
+// Only Read, Write and the embedded net.Conn methods are offered:
+// ReadFrom/WriteTo (splice, sendfile) would bypass the stamps.
+type kstampConn struct {
+	net.Conn // the *net.TCPConn: Close, addresses, deadlines
+	tcp      *net.TCPConn
+	rc       syscall.RawConn
+	mode     int
+
+	connStart   int64 // unix ns just before connect(2)
+	established int64 // unix ns of the handshake's end as the kernel measured it; 0 if unknown
+
+	marks     atomic.Int64 // requests marked on this connection
+	awaiting  atomic.Bool  // the next data read takes the first-byte stamp
+	wantStart atomic.Bool  // the next write sets start (reused connections)
+	start     atomic.Int64 // unix ns: the current request's zero
+	rx        atomic.Int64 // unix ns: kernel receive stamp of the first response byte
+
+	// Read state, reused so that a read allocates nothing; rmu serialises
+	// concurrent Reads (net.Conn allows them, net/http does not use them).
+	rmu    sync.Mutex
+	buf    []byte
+	n      int
+	err    error
+	readFn func(fd uintptr) bool
+	oob    [oobWords]uint64 // uint64 words keep cmsg headers aligned
+}
+
+// kstampMark marks the start of a request on c, which the trigger calls when
+// it got the connection and before the request is written (httptrace's
+// GotConn). It returns the connection to read the stamps from later, or nil
+// when c takes no stamps (not ours: another OS, not TCP, TLS, refused).
+func kstampMark(c net.Conn) *kstampConn {
+	kc, ok := c.(*kstampConn)
+	if !ok {
+		return nil
+	}
+	kc.markRequest()
+	return kc
+}
+
+// markRequest resets the first-byte capture for a new request. The request's
+// zero is the connect time on the connection's first request and the next
+// write's time on later ones.
+func (c *kstampConn) markRequest() {
+	c.rx.Store(0)
+	if c.marks.Add(1) == 1 {
+		c.wantStart.Store(false)
+		c.start.Store(c.connStart)
+	} else {
+		c.start.Store(0)
+		c.wantStart.Store(true)
+	}
+	c.awaiting.Store(true)
+}
+
+// stamps returns the current request's stamps, or false when the kernel gave
+// no first-byte stamp (c nil, the response not read yet, no control message).
+func (c *kstampConn) stamps() (kstamps, bool) {
+	if c == nil {
+		return kstamps{}, false
+	}
+	rx, start := c.rx.Load(), c.start.Load()
+	if rx == 0 || start == 0 {
+		return kstamps{}, false
+	}
+	s := kstamps{Start: time.Unix(0, start), FirstByte: time.Unix(0, rx), Fresh: c.marks.Load() == 1}
+	if s.Fresh && c.established != 0 {
+		s.Established = time.Unix(0, c.established)
+	}
+	return s, true
+}
+
+// Write notes the request's zero on its first write after a mark on a reused
+// connection, then writes as the TCP connection does.
+func (c *kstampConn) Write(p []byte) (int, error) {
+	if c.wantStart.Load() && c.wantStart.CompareAndSwap(true, false) {
+		c.start.Store(time.Now().UnixNano())
+	}
+	return c.tcp.Write(p)
+}
+
+// CloseWrite shuts down the writing side, as (*net.TCPConn).CloseWrite.
+func (c *kstampConn) CloseWrite() error { return c.tcp.CloseWrite() }
+
+// CloseRead shuts down the reading side, as (*net.TCPConn).CloseRead.
+func (c *kstampConn) CloseRead() error { return c.tcp.CloseRead() }
+
+// Read reads as (*net.TCPConn).Read does, taking the receive stamp of the
+// first data after a mark.
+func (c *kstampConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c.rmu.Lock()
+	c.buf, c.n, c.err = p, 0, nil
+	err := c.rc.Read(c.readFn)
+	n, rerr := c.n, c.err
+	c.buf, c.err = nil, nil
+	c.rmu.Unlock()
+	switch {
+	case err != nil: // closed, or the deadline passed: say "read" as net does
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			oe.Op = "read"
+		}
+		return n, err
+	case rerr == io.EOF:
+		return n, io.EOF
+	case rerr != nil:
+		return n, &net.OpError{Op: "read", Net: "tcp", Source: c.tcp.LocalAddr(), Addr: c.tcp.RemoteAddr(),
+			Err: os.NewSyscallError("read", rerr)}
+	}
+	return n, nil
+}
+
+// readReady is the RawConn.Read callback: it returns false to wait for data
+// (EAGAIN) and true once it read, hit EOF or failed, leaving the result in
+// c.n and c.err. The mark is checked here, after the wait, so a read that
+// was already waiting when the request was marked still takes the stamp.
+func (c *kstampConn) readReady(fd uintptr) bool {
+	if c.awaiting.Load() {
+		return c.readStamped(int(fd))
+	}
+	for {
+		n, err := syscall.Read(int(fd), c.buf)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return false
+		case err != nil:
+			c.err = err
+		case n == 0:
+			c.err = io.EOF
+		default:
+			c.n = n
+		}
+		return true
+	}
+}
+
+// readStamped reads the first byte alone with recvmsg and its control
+// message: for TCP the kernel reports the stamp of the last packet a recvmsg
+// consumed, so one byte gives the stamp of the packet that carried it. The
+// rest already queued follows with a plain read, without waiting.
+func (c *kstampConn) readStamped(fd int) bool {
+	oob := unsafe.Slice((*byte)(unsafe.Pointer(&c.oob[0])), len(c.oob)*8)
+	for {
+		n, oobn, _, _, err := syscall.Recvmsg(fd, c.buf[:1], oob, 0)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return false
+		case err != nil:
+			c.err = err
+			return true
+		case n == 0:
+			c.err = io.EOF
+			return true
+		}
+		// The first data after the mark: stamped or not, later data is not
+		// the first byte.
+		c.awaiting.Store(false)
+		if ns, ok := rxStamp(oob[:oobn], c.mode); ok {
+			c.rx.Store(ns)
+		}
+		c.n = 1
+		break
+	}
+	if len(c.buf) > 1 {
+		m, err := syscall.Read(fd, c.buf[1:])
+		if m > 0 {
+			c.n += m
+		}
+		if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
+			c.err = err // returned with the byte; EOF shows on the next read
+		}
+	}
+	return true
+}
+
+// rxStamp finds the software receive stamp (unix ns) in a control message
+// buffer filled by recvmsg.
+func rxStamp(oob []byte, mode int) (int64, bool) {
+	want := int32(syscall.SCM_TIMESTAMPING)
+	if mode == stampTSNS {
+		want = syscall.SCM_TIMESTAMPNS
+	}
+	for len(oob) >= syscall.SizeofCmsghdr {
+		h := (*syscall.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < syscall.SizeofCmsghdr || l > len(oob) {
+			return 0, false
+		}
+		if h.Level == syscall.SOL_SOCKET && h.Type == want && l >= syscall.SizeofCmsghdr+minTimespec {
+			// ts[0] of SCM_TIMESTAMPING is the software stamp; SCM_TIMESTAMPNS has only that one.
+			ts := (*syscall.Timespec)(unsafe.Pointer(&oob[syscall.SizeofCmsghdr]))
+			if ns := ts.Nano(); ns > 0 {
+				return ns, true
+			}
+			return 0, false
+		}
+		next := (l + wordSize - 1) &^ (wordSize - 1)
+		if next >= len(oob) {
+			return 0, false
+		}
+		oob = oob[next:]
+	}
+	return 0, false
+}

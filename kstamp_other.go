@@ -1,0 +1,26 @@
+//go:build !linux
+
+package sebs
+
+import (
+	"context"
+	"net"
+)
+
+// kstampDialer returns base's DialContext: receive timestamps are read on
+// Linux only, and the trigger keeps its user-space trace elsewhere.
+func kstampDialer(base *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if base == nil {
+		base = &net.Dialer{}
+	}
+	return base.DialContext
+}
+
+// kstampConn takes no stamps outside Linux; a nil one reports none.
+type kstampConn struct{}
+
+// kstampMark returns nil: no connection takes stamps outside Linux.
+func kstampMark(net.Conn) *kstampConn { return nil }
+
+// stamps reports none.
+func (*kstampConn) stamps() (kstamps, bool) { return kstamps{}, false }
