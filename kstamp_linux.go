@@ -279,6 +279,11 @@ func (c *kstampConn) readReady(fd uintptr) bool {
 			c.err = io.EOF
 		default:
 			c.n = n
+			// A mark that came while this read was under way (after the
+			// check above): the request's first byte is in this read, which
+			// carries no stamp. The request then has none, rather than the
+			// stamp of later data.
+			c.awaiting.CompareAndSwap(true, false)
 		}
 		return true
 	}
