@@ -125,3 +125,9 @@ clean:
 ## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
 clean-images: clean
 	$(GO) run ./sebstest/cmd/sebs-clean -images
+
+## fidelity: the observer check of issue 16: a tcpdump capture on lo against kernel receive stamps and the
+## user-space trace of the same FIDELITY_CALLS fresh-connection calls (root; installs tcpdump if missing).
+FIDELITY_CALLS ?= 500
+fidelity:
+	GO=$(GO) scripts/fidelity.sh $(FIDELITY_CALLS)

@@ -20,12 +20,13 @@ import (
 // stampedCall is one request through a kstamp transport: the stamps and the
 // user-space trace of the same call.
 type stampedCall struct {
-	t0, gotConn, firstByte time.Time // user space, wall and monotonic
-	conn                   net.Conn
-	reused                 bool
-	st                     kstamps
-	stamped                bool
-	body                   []byte
+	t0, connectStart   time.Time // user space, wall and monotonic
+	gotConn, firstByte time.Time
+	conn               net.Conn
+	reused             bool
+	st                 kstamps
+	stamped            bool
+	body               []byte
 }
 
 // kstampClient returns a client dialling through kstampDialer.
@@ -46,6 +47,7 @@ func doStamped(t testing.TB, client *http.Client, url string) stampedCall {
 			kc = kstampMark(info.Conn)
 		},
 		GotFirstResponseByte: func() { c.firstByte = time.Now() },
+		ConnectStart:         func(string, string) { c.connectStart = time.Now() },
 	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
 		http.MethodPost, url, bytes.NewReader([]byte(`{}`)))
