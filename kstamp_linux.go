@@ -268,16 +268,12 @@ func (c *kstampConn) readReady(fd uintptr) bool {
 	}
 	for {
 		n, err := syscall.Read(int(fd), c.buf)
-		switch {
-		case err == syscall.EINTR:
+		if retry, wait := c.settle(n, err); retry {
 			continue
-		case err == syscall.EAGAIN:
+		} else if wait {
 			return false
-		case err != nil:
-			c.err = err
-		case n == 0:
-			c.err = io.EOF
-		default:
+		}
+		if n > 0 {
 			c.n = n
 			// A mark that came while this read was under way (after the
 			// check above): the request's first byte is in this read, which
@@ -289,6 +285,22 @@ func (c *kstampConn) readReady(fd uintptr) bool {
 	}
 }
 
+// settle sorts one read syscall's outcome: retry on EINTR, wait on EAGAIN;
+// otherwise the read is over, with c.err set on failure or EOF.
+func (c *kstampConn) settle(n int, err error) (retry, wait bool) {
+	switch {
+	case err == syscall.EINTR:
+		return true, false
+	case err == syscall.EAGAIN:
+		return false, true
+	case err != nil:
+		c.err = err
+	case n == 0:
+		c.err = io.EOF
+	}
+	return false, false
+}
+
 // readStamped reads the first byte alone with recvmsg and its control
 // message: for TCP the kernel reports the stamp of the last packet a recvmsg
 // consumed, so one byte gives the stamp of the packet that carried it. The
@@ -297,16 +309,12 @@ func (c *kstampConn) readStamped(fd int) bool {
 	oob := unsafe.Slice((*byte)(unsafe.Pointer(&c.oob[0])), len(c.oob)*8)
 	for {
 		n, oobn, _, _, err := syscall.Recvmsg(fd, c.buf[:1], oob, 0)
-		switch {
-		case err == syscall.EINTR:
+		if retry, wait := c.settle(n, err); retry {
 			continue
-		case err == syscall.EAGAIN:
+		} else if wait {
 			return false
-		case err != nil:
-			c.err = err
-			return true
-		case n == 0:
-			c.err = io.EOF
+		}
+		if n <= 0 {
 			return true
 		}
 		// The first data after the mark: stamped or not, later data is not
