@@ -50,11 +50,21 @@ func BenchmarkKstampHTTP(b *testing.B) {
 	for _, mode := range []string{"fresh", "keepalive"} {
 		for _, impl := range []string{"plain", "kstamp"} {
 			b.Run("mode="+mode+"/impl="+impl, func(b *testing.B) {
-				dial := (&net.Dialer{}).DialContext
-				if impl == "kstamp" {
-					dial = kstampDialer(&net.Dialer{})
+				fresh := mode == "fresh"
+				dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+					c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+					if err == nil && fresh {
+						abortOnClose(c)
+					}
+					return c, err
 				}
-				tr := &http.Transport{DialContext: dial, DisableKeepAlives: mode == "fresh"}
+				if impl == "kstamp" {
+					dial = kstampDialer(&net.Dialer{}, fresh)
+				}
+				tr := &http.Transport{DialContext: dial}
+				if fresh {
+					tr.MaxIdleConnsPerHost = -1
+				}
 				defer tr.CloseIdleConnections()
 				client := &http.Client{Transport: tr}
 				var kc *kstampConn

@@ -29,40 +29,12 @@ const (
 )
 
 func TestKstampFidelity(t *testing.T) {
-	calls := 500
-	if v := os.Getenv("SEBS_FIDELITY_CALLS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("SEBS_FIDELITY_CALLS=%q: want a positive count", v)
-		}
-		calls = n
-	}
-	srv := okServer(t)
-	port := uint16(srv.Listener.Addr().(*net.TCPAddr).Port)
-	pcap := os.Getenv("SEBS_FIDELITY_PCAP") // keep the capture there to look at it
-	if pcap == "" {
-		pcap = filepath.Join(t.TempDir(), "lo.pcap")
-	}
-	stop := startTcpdump(t, pcap, port)
-
-	client := kstampClient(t, false)
-	recs := make([]stampedCall, calls)
-	for i := range recs {
-		recs[i] = doStamped(t, client, srv.URL)
-	}
-	conns := waitCaptured(t, pcap, port, recs)
-	stop()
-
+	calls := fidelityCalls(t)
+	recs, conns := capturedCalls(t, false, calls)
 	var k, u, uc, kUp, uUp, pre, post []time.Duration
-	unstamped, ports := 0, map[uint16]int{}
-	for _, c := range recs {
-		ports[clientPort(c.conn)]++
-	}
-	for i, c := range recs {
-		if ports[clientPort(c.conn)] > 1 {
-			continue // a port used twice mixes two connections in the capture
-		}
-		cc := conns[clientPort(c.conn)]
+	unstamped := 0
+	for _, r := range recs {
+		c, cc := r.call, conns[r.port]
 		capFB, capUp := cc.FirstData.Sub(cc.SYN), cc.SYNACK.Sub(cc.SYN)
 		u = append(u, c.firstByte.Sub(c.t0)-capFB)
 		uc = append(uc, c.firstByte.Sub(c.connectStart)-capFB)
@@ -77,12 +49,8 @@ func TestKstampFidelity(t *testing.T) {
 		if up, ok := c.st.startup(); ok {
 			kUp = append(kUp, up-capUp)
 		}
-		if i < 3 {
-			t.Logf("call %d (port %d): capture first byte %v, kernel %v, user %v; kernel receive stamp %s", i, clientPort(c.conn),
-				capFB, fb, c.firstByte.Sub(c.t0), c.st.FirstByte.Format("15:04:05.000000000"))
-		}
 	}
-	fmt.Printf("fidelity: %d fresh-connection calls on loopback, excess over the packet capture (SYN = 0), median / p95:\n", calls)
+	fmt.Printf("fidelity: %d fresh-connection calls on loopback, excess over the packet capture (SYN = 0), median / p95:\n", len(recs))
 	km, kp := printExcess("first byte, kernel stamps", k)
 	printExcess("  of which: connect(2) start to the captured SYN", pre)
 	printExcess("  of which: captured response to its kernel receive stamp", post)
@@ -101,6 +69,89 @@ func TestKstampFidelity(t *testing.T) {
 		t.Errorf("kernel first-byte excess %v median / %v p95: the target is <= %v / <= %v",
 			km, kp, fidelityMedianTarget, fidelityP95Target)
 	}
+}
+
+// TestKstampFidelityKeepAlive reports the same comparison for requests on
+// one kept-alive connection, where the zero is the request's write: the
+// capture's request packet to its response packet.
+func TestKstampFidelityKeepAlive(t *testing.T) {
+	recs, conns := capturedCalls(t, true, fidelityCalls(t))
+	var k, u, pre, post []time.Duration
+	unstamped := 0
+	for _, r := range recs[1:] { // the first request opened the connection
+		c, cc := r.call, conns[r.port]
+		req, resp := cc.ClientData[r.index], cc.ServerData[r.index]
+		u = append(u, c.firstByte.Sub(c.t0)-resp.Sub(req))
+		fb, ok := c.st.firstByte()
+		if !c.stamped || !ok {
+			unstamped++
+			continue
+		}
+		k = append(k, fb-resp.Sub(req))
+		pre, post = append(pre, req.Sub(c.st.Start)), append(post, c.st.FirstByte.Sub(resp))
+	}
+	fmt.Printf("fidelity: %d keep-alive requests on one connection, excess over the capture (request packet = 0), median / p95:\n", len(recs)-1)
+	printExcess("first byte, kernel stamps", k)
+	printExcess("  of which: write(2) start to the captured request", pre)
+	printExcess("  of which: captured response to its kernel receive stamp", post)
+	printExcess("first byte, user space from the call's start (today's trigger)", u)
+	fmt.Printf("  requests without a kernel stamp (user-space fallback): %d\n", unstamped)
+	if unstamped > len(recs)/100 {
+		t.Errorf("%d of %d requests had no kernel stamp", unstamped, len(recs)-1)
+	}
+}
+
+// fidelityCalls is SEBS_FIDELITY_CALLS, 500 by default.
+func fidelityCalls(t *testing.T) int {
+	v := os.Getenv("SEBS_FIDELITY_CALLS")
+	if v == "" {
+		return 500
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 {
+		t.Fatalf("SEBS_FIDELITY_CALLS=%q: want a count of at least 2", v)
+	}
+	return n
+}
+
+// capturedCall is one call and where the capture has it: the client port
+// and the call's index among the requests on that connection.
+type capturedCall struct {
+	call  stampedCall
+	port  uint16
+	index int
+}
+
+// capturedCalls makes calls to a local server, fresh connections or one
+// kept alive, with tcpdump capturing lo, and returns the calls whose
+// connection the capture tells apart, with the capture.
+func capturedCalls(t *testing.T, keepAlive bool, calls int) ([]capturedCall, map[uint16]*capturedConn) {
+	srv := okServer(t)
+	port := uint16(srv.Listener.Addr().(*net.TCPAddr).Port)
+	pcap := os.Getenv("SEBS_FIDELITY_PCAP") // keep the capture there to look at it
+	if pcap == "" {
+		pcap = filepath.Join(t.TempDir(), "lo.pcap")
+	}
+	stop := startTcpdump(t, pcap, port)
+	client := kstampClient(t, keepAlive)
+	recs := make([]capturedCall, 0, calls)
+	conns := map[uint16]net.Conn{} // the connection each port was first seen with
+	reused := map[uint16]bool{}    // ports two connections used: the capture mixes them
+	perPort := map[uint16]int{}
+	for range calls {
+		c := doStamped(t, client, srv.URL)
+		p := clientPort(c.conn)
+		if first, ok := conns[p]; ok && first != c.conn {
+			reused[p] = true
+		}
+		conns[p] = c.conn
+		recs = append(recs, capturedCall{call: c, port: p, index: perPort[p]})
+		perPort[p]++
+	}
+	recs = slices.DeleteFunc(recs, func(r capturedCall) bool { return reused[r.port] })
+	captured := waitCaptured(t, pcap, port, recs)
+	stop()
+	return recs, captured
 }
 
 // clientPort is the local port of a call's connection.
@@ -172,10 +223,10 @@ func startTcpdump(t *testing.T, pcap string, port uint16) func() {
 	return stop
 }
 
-// waitCaptured reads the capture until every call's connection shows its
-// SYN, SYN-ACK and first response data (tcpdump -U writes each packet as it
-// goes), for at most 10 s.
-func waitCaptured(t *testing.T, pcap string, port uint16, recs []stampedCall) map[uint16]*capturedConn {
+// waitCaptured reads the capture until it has every call's SYN, SYN-ACK,
+// request and response packets (tcpdump -U writes each packet as it goes),
+// for at most 10 s.
+func waitCaptured(t *testing.T, pcap string, port uint16, recs []capturedCall) map[uint16]*capturedConn {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -184,9 +235,9 @@ func waitCaptured(t *testing.T, pcap string, port uint16, recs []stampedCall) ma
 			t.Fatal(err)
 		}
 		missing := 0
-		for _, c := range recs {
-			cc := conns[clientPort(c.conn)]
-			if cc == nil || cc.SYN.IsZero() || cc.SYNACK.IsZero() || cc.FirstData.IsZero() {
+		for _, r := range recs {
+			cc := conns[r.port]
+			if cc == nil || cc.SYN.IsZero() || cc.SYNACK.IsZero() || len(cc.ClientData) <= r.index || len(cc.ServerData) <= r.index {
 				missing++
 			}
 		}

@@ -42,13 +42,19 @@ const (
 // each TCP socket before connect(2). TCP connections come back wrapped
 // (*kstampConn); other connections, or sockets that refuse timestamping,
 // come back as base would return them, and [kstampMark] then reports none.
-func kstampDialer(base *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+// With abortiveClose, TCP connections end with a reset (see
+// [abortOnClose]).
+func kstampDialer(base *net.Dialer, abortiveClose bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	if base == nil {
 		base = &net.Dialer{}
 	}
 	netstampOnce.Do(keepNetstamp)
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return dialStamped(ctx, base, network, addr)
+		c, err := dialStamped(ctx, base, network, addr)
+		if err == nil && abortiveClose {
+			abortOnClose(c)
+		}
+		return c, err
 	}
 }
 
@@ -85,18 +91,18 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 				return err
 			}
 		}
-		switch network {
-		case "tcp", "tcp4", "tcp6":
-			var mode int32
-			if err := c.Control(func(fd uintptr) { mode = enableRXStamps(int(fd)) }); err != nil {
-				mode = stampNone
-			}
-			k.mode.Store(mode)
+		if network != "tcp4" && network != "tcp6" {
+			return nil
 		}
-		// Last, so that it is as close as user space gets to the SYN, which
-		// connect(2) sends right after this hook returns.
-		k.start.Store(time.Now().UnixNano())
-		return nil
+		var mode int32
+		if err := c.Control(func(fd uintptr) { mode = enableRXStamps(int(fd)) }); err != nil {
+			mode = stampNone
+		}
+		k.mode.Store(mode)
+		if mode == stampNone {
+			return nil
+		}
+		return k.connect(network, address, c)
 	}
 }
 
@@ -227,6 +233,9 @@ func (c *kstampConn) Write(p []byte) (int, error) {
 // CloseWrite shuts down the writing side, as (*net.TCPConn).CloseWrite.
 func (c *kstampConn) CloseWrite() error { return c.tcp.CloseWrite() }
 
+// SetLinger sets SO_LINGER, as (*net.TCPConn).SetLinger.
+func (c *kstampConn) SetLinger(sec int) error { return c.tcp.SetLinger(sec) }
+
 // CloseRead shuts down the reading side, as (*net.TCPConn).CloseRead.
 func (c *kstampConn) CloseRead() error { return c.tcp.CloseRead() }
 
@@ -320,7 +329,7 @@ func (c *kstampConn) readStamped(fd int) bool {
 		// The first data after the mark: stamped or not, later data is not
 		// the first byte.
 		c.awaiting.Store(false)
-		if ns, ok := rxStamp(oob[:oobn], c.mode); ok {
+		if ns, ok := rxStamp(oob[:oobn], c.mode); ok && !finReceived(uintptr(fd)) {
 			c.rx.Store(ns)
 		}
 		c.n = 1

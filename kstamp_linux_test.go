@@ -13,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -29,9 +30,14 @@ type stampedCall struct {
 	body               []byte
 }
 
-// kstampClient returns a client dialling through kstampDialer.
+// kstampClient returns a client dialling through kstampDialer, configured as
+// the trigger should be: fresh connections are not kept (no "Connection:
+// close" on the wire) and end with a reset.
 func kstampClient(t testing.TB, keepAlive bool) *http.Client {
-	tr := &http.Transport{DialContext: kstampDialer(&net.Dialer{}), DisableKeepAlives: !keepAlive, Proxy: nil}
+	tr := &http.Transport{DialContext: kstampDialer(&net.Dialer{}, !keepAlive), Proxy: nil}
+	if !keepAlive {
+		tr.MaxIdleConnsPerHost = -1
+	}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
 }
@@ -172,7 +178,7 @@ func pipeConn(t testing.TB) (*kstampConn, net.Conn) {
 		}
 		accepted <- s
 	}()
-	c, err := kstampDialer(&net.Dialer{})(context.Background(), "tcp", ln.Addr().String())
+	c, err := kstampDialer(&net.Dialer{}, false)(context.Background(), "tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,19 +233,17 @@ func TestKstampReadsLargeAndEOF(t *testing.T) {
 	kc, s := pipeConn(t)
 	want := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB: many segments, many reads
 	kstampMark(kc)
-	go func() {
-		_, _ = s.Write(want)
-		s.Close()
-	}()
-	got, err := io.ReadAll(kc)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("read %d of %d bytes, equal %v, err %v", len(got), len(want), bytes.Equal(got, want), err)
+	go func() { _, _ = s.Write(want) }()
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(kc, got); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes, equal %v, err %v", len(got), bytes.Equal(got, want), err)
 	}
 	if _, ok := kc.stamps(); !ok {
 		t.Error("no stamp for the first byte of the data")
 	}
+	s.Close()
 	if n, err := kc.Read(make([]byte, 8)); n != 0 || err != io.EOF {
-		t.Errorf("read after EOF: %d, %v; want 0, io.EOF", n, err)
+		t.Errorf("read after the peer closed: %d, %v; want 0, io.EOF", n, err)
 	}
 }
 
@@ -256,7 +260,7 @@ func TestKstampUnixSocketFallsBack(t *testing.T) {
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	dial := kstampDialer(&net.Dialer{})
+	dial := kstampDialer(&net.Dialer{}, false)
 	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return dial(ctx, "unix", sock)
 	}}
@@ -288,5 +292,67 @@ func TestKstampReadAllocatesNothing(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("marked=%v: %v allocations per read, want 0", marked, allocs)
 		}
+	}
+}
+
+func TestKstampDropsStampMergedWithFIN(t *testing.T) {
+	kc, s := pipeConn(t)
+	kstampMark(kc)
+	if _, err := s.Write([]byte("response")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // the FIN follows the response before the client reads
+	deadline := time.Now().Add(5 * time.Second)
+	for fin := false; !fin; {
+		if err := kc.rc.Control(func(fd uintptr) { fin = finReceived(fd) }); err != nil {
+			t.Fatal(err)
+		}
+		if !fin && time.Now().After(deadline) {
+			t.Fatal("the server's FIN did not arrive within 5 s")
+		}
+	}
+	got, err := io.ReadAll(kc)
+	if err != nil || string(got) != "response" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+	if st, ok := kc.stamps(); ok {
+		t.Errorf("stamps %+v for a response read after the FIN arrived: the stamp may be the FIN's", st)
+	}
+}
+
+func TestKstampAbortiveClose(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := kstampDialer(&net.Dialer{}, true)(context.Background(), "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c.Close()
+	if err := s.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Read(make([]byte, 1)); !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("server read after an abortive close: %v, want ECONNRESET (no FIN, no TIME_WAIT)", err)
+	}
+}
+
+func TestKstampDialRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	_, err = kstampDialer(&net.Dialer{}, false)(context.Background(), "tcp", addr)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("dial %s with nothing listening: %v, want ECONNREFUSED", addr, err)
 	}
 }

@@ -8,12 +8,22 @@ import (
 )
 
 // kstampDialer returns base's DialContext: receive timestamps are read on
-// Linux only, and the trigger keeps its user-space trace elsewhere.
-func kstampDialer(base *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+// Linux only, and the trigger keeps its user-space trace elsewhere. With
+// abortiveClose, TCP connections end with a reset (see [abortOnClose]).
+func kstampDialer(base *net.Dialer, abortiveClose bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	if base == nil {
 		base = &net.Dialer{}
 	}
-	return base.DialContext
+	if !abortiveClose {
+		return base.DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := base.DialContext(ctx, network, addr)
+		if err == nil {
+			abortOnClose(c)
+		}
+		return c, err
+	}
 }
 
 // kstampConn takes no stamps outside Linux; a nil one reports none.

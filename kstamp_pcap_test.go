@@ -11,10 +11,12 @@ import (
 )
 
 // capturedConn is what a packet capture saw of one TCP connection to the
-// server, keyed by the client's port: the SYN, the SYN-ACK and the first
-// packet carrying response data.
+// server, keyed by the client's port: the SYN, the SYN-ACK, the first packet
+// carrying response data, and every data packet each way (a keep-alive
+// connection's requests and responses, one packet each when small).
 type capturedConn struct {
 	SYN, SYNACK, FirstData time.Time
+	ClientData, ServerData []time.Time
 }
 
 // Magic numbers of pcap files (little-endian as tcpdump writes them here).
@@ -101,7 +103,12 @@ func notePacket(conns map[uint16]*capturedConn, ip []byte, ts time.Time, serverP
 		c.SYN = ts
 	case !toServer && flags&tcpFlagSYN != 0 && flags&tcpFlagACK != 0 && c.SYNACK.IsZero():
 		c.SYNACK = ts
-	case !toServer && payload > 0 && c.FirstData.IsZero():
-		c.FirstData = ts
+	case toServer && payload > 0:
+		c.ClientData = append(c.ClientData, ts)
+	case !toServer && payload > 0:
+		c.ServerData = append(c.ServerData, ts)
+		if c.FirstData.IsZero() {
+			c.FirstData = ts
+		}
 	}
 }

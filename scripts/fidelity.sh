@@ -20,4 +20,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cd "$(dirname "$0")/.."
 SEBS_FIDELITY_CALLS=$calls TCPDUMP=$(command -v tcpdump) \
-	$GO test -tags fidelity -count=1 -run '^TestKstampFidelity$' -v . | grep -v '^=== RUN'
+	$GO test -tags fidelity -count=1 -run '^TestKstampFidelity' -v . | grep -v '^=== RUN'
