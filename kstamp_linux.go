@@ -48,7 +48,7 @@ func kstampDialer(base *net.Dialer, abortiveClose bool) func(ctx context.Context
 	if base == nil {
 		base = &net.Dialer{}
 	}
-	netstampOnce.Do(keepNetstamp)
+	kstampWarm()
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := dialStamped(ctx, base, network, addr)
 		if err == nil && abortiveClose {

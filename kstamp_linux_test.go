@@ -13,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ type stampedCall struct {
 // the trigger should be: fresh connections are not kept (no "Connection:
 // close" on the wire) and end with a reset.
 func kstampClient(t testing.TB, keepAlive bool) *http.Client {
+	waitStamping(t)
 	tr := &http.Transport{DialContext: kstampDialer(&net.Dialer{}, !keepAlive), Proxy: nil}
 	if !keepAlive {
 		tr.MaxIdleConnsPerHost = -1
@@ -161,8 +163,40 @@ func TestKstampMarkResetsCapture(t *testing.T) {
 	}
 }
 
-// pipeConn dials a listener through kstampDialer and returns both ends.
+var stampingOnce sync.Once
+
+// waitStamping returns once the kernel stamps received packets, which it
+// switches on from a work queue some time after the first socket asks, so
+// that a test's first call is stamped: single bytes cross a loopback
+// connection until one arrives stamped, for at most 5 s (a test that needs
+// stamps then fails on its own).
+func waitStamping(t testing.TB) {
+	stampingOnce.Do(func() {
+		kstampWarm()
+		kc, s := dialPair(t)
+		buf := []byte{0}
+		for deadline := time.Now().Add(5 * time.Second); kc.rx.Load() == 0 && time.Now().Before(deadline); {
+			kc.markRequest()
+			if _, err := s.Write(buf); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := kc.Read(buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// pipeConn dials a listener through kstampDialer, once the kernel stamps,
+// and returns both ends.
 func pipeConn(t testing.TB) (*kstampConn, net.Conn) {
+	t.Helper()
+	waitStamping(t)
+	return dialPair(t)
+}
+
+// dialPair dials a listener through kstampDialer and returns both ends.
+func dialPair(t testing.TB) (*kstampConn, net.Conn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

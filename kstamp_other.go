@@ -34,3 +34,6 @@ func kstampMark(net.Conn) *kstampConn { return nil }
 
 // stamps reports none.
 func (*kstampConn) stamps() (kstamps, bool) { return kstamps{}, false }
+
+// kstampWarm does nothing outside Linux.
+func kstampWarm() {}
