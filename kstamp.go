@@ -24,8 +24,9 @@ const (
 // kstamps is what the kernel saw of one request on one connection. All times
 // are wall-clock (CLOCK_REALTIME), the clock of kernel receive stamps.
 type kstamps struct {
-	// Start is the request's zero: on a fresh connection the wall clock just
-	// before connect(2), which sends the SYN; on a reused connection the wall
+	// Start is the request's zero: on a fresh connection the SYN's
+	// departure, placed from connect(2)'s return and the kernel's handshake
+	// round trip (see kstampDial.connect); on a reused connection the wall
 	// clock just before the request's first write(2).
 	Start time.Time
 	// Established is when the handshake completed as the kernel measured it

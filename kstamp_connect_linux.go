@@ -71,7 +71,7 @@ func (k *kstampDial) connect(network, address string, c syscall.RawConn) error {
 
 // maxConnectSlack bounds the window in which connect(2) sent the SYN, above
 // which the window's start is taken for the SYN (see connect).
-const maxConnectSlack = 50 * time.Microsecond
+const maxConnectSlack = 40 * time.Microsecond
 
 // sockaddr returns the socket address for a dial's "ip:port", or nil when
 // it has none here (a zone, or a family that is not the socket's).

@@ -76,7 +76,7 @@ func dialStamped(ctx context.Context, base *net.Dialer, network, addr string) (n
 // the last attempt's values win).
 type kstampDial struct {
 	mode  atomic.Int32
-	start atomic.Int64 // unix ns just before connect(2)
+	start atomic.Int64 // unix ns: the SYN's departure as connect places it
 }
 
 func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network, address string, c syscall.RawConn) error {
@@ -157,7 +157,7 @@ type kstampConn struct {
 	rc       syscall.RawConn
 	mode     int
 
-	connStart   int64 // unix ns just before connect(2)
+	connStart   int64 // unix ns: the SYN's departure (kstampDial.connect)
 	established int64 // unix ns of the handshake's end as the kernel measured it; 0 if unknown
 
 	marks     atomic.Int64 // requests marked on this connection
