@@ -102,6 +102,12 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 		if mode == stampNone {
 			return nil
 		}
+		if base.LocalAddr != nil {
+			// net binds after this hook: connecting here would take the
+			// port first and make that bind fail.
+			k.start.Store(time.Now().UnixNano())
+			return nil
+		}
 		return k.connect(network, address, c)
 	}
 }

@@ -390,3 +390,20 @@ func TestKstampDialRefused(t *testing.T) {
 		t.Errorf("dial %s with nothing listening: %v, want ECONNREFUSED", addr, err)
 	}
 }
+
+func TestKstampDialerKeepsLocalAddr(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	base := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}}
+	c, err := kstampDialer(base, false)(context.Background(), "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatalf("dial with a local address: %v", err)
+	}
+	defer c.Close()
+	if _, ok := c.(*kstampConn); !ok {
+		t.Errorf("a TCP connection with a local address came back as %T, not stamped", c)
+	}
+}
