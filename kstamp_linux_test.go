@@ -407,3 +407,22 @@ func TestKstampDialerKeepsLocalAddr(t *testing.T) {
 		t.Errorf("a TCP connection with a local address came back as %T, not stamped", c)
 	}
 }
+
+func TestKstampIPv6(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := doStamped(t, kstampClient(t, false), srv.URL)
+	checkKernelFirstByte(t, c)
+	if up, ok := c.st.startup(); !ok || up <= 0 {
+		t.Errorf("IPv6 handshake %v (known %v): want a kernel round trip", up, ok)
+	}
+}
