@@ -148,8 +148,7 @@ clean-images: clean
 test-remote:
 	$(GO) test -count=1 -timeout 10m -v -run . ./internal/netnsengine/...
 
-	$(GO) run ./sebstest/cmd/sebs-clean -images
-
+.PHONY: fidelity
 ## fidelity: the observer check of issue 16: a tcpdump capture on lo against kernel receive stamps and the
 ## user-space trace of the same FIDELITY_CALLS fresh-connection calls (root; installs tcpdump if missing).
 FIDELITY_CALLS ?= 500
