@@ -1,0 +1,294 @@
+package minioimage_test
+
+import (
+	"context"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
+	sebs "github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/minioimage"
+	"github.com/gosebs/sebs/serve/storage"
+)
+
+const bucket = "benchmarks"
+
+// world is one MinIO server on a network of its own, with the Python image to run functions beside it.
+type world struct {
+	cli     *client.Client
+	network string
+	srv     *minioimage.Server
+	host    *storage.Client // the test process's client, through the published port
+	python  string          // the Python image
+}
+
+// newWorld builds what it needs and starts MinIO; everything is removed at the end of the test, and the
+// test fails if the server container or the network is still there.
+func newWorld(t *testing.T, ctx context.Context) *world {
+	t.Helper()
+	w := &world{cli: dockerClient(t)}
+	minioTag := serverImage(t, ctx, w.cli)
+	w.python = pythonImage(t, ctx)
+
+	net, removeNet, err := minioimage.NewNetwork(ctx, w.cli, ownerLabels())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.network = net
+	t.Cleanup(func() { // runs last: the containers on the network are gone by then
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := removeNet(ctx); err != nil {
+			t.Error(err)
+		}
+		if _, err := w.cli.NetworkInspect(ctx, net, client.NetworkInspectOptions{}); !errdefs.IsNotFound(err) {
+			t.Errorf("network %s still there after removal (inspect: %v)", net, err)
+		}
+		if w.srv == nil {
+			return
+		}
+		if _, err := w.cli.ContainerInspect(ctx, w.srv.ContainerID(), client.ContainerInspectOptions{}); !errdefs.IsNotFound(err) {
+			t.Errorf("MinIO container %s still there after Stop (inspect: %v)", w.srv.ContainerID(), err)
+		}
+	})
+
+	w.srv, err = minioimage.Run(ctx, w.cli, minioimage.RunOptions{Image: minioTag, Network: net, Labels: ownerLabels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := w.srv.Stop(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Logf("started %v in %s", w.srv, w.srv.Startup.Round(time.Millisecond))
+	for _, s := range []string{w.srv.String(), w.srv.GoString()} {
+		for k, v := range w.srv.Env() {
+			if k != storage.EnvAddress && strings.Contains(s, v) {
+				t.Errorf("the server's description %q shows %s", s, k)
+			}
+		}
+	}
+	w.host, err = w.srv.Client(storage.Config{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.host.MakeBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.host.MakeBucket(ctx, bucket); err != nil {
+		t.Errorf("making an existing bucket again: %v, want nil", err)
+	}
+	return w
+}
+
+// function starts a Python fixture beside the server and returns a trigger for it.
+func (w *world) function(t *testing.T, ctx context.Context, fixture string, extraEnv map[string]string) *sebs.HTTPTrigger {
+	t.Helper()
+	env := w.srv.Env()
+	for k, v := range extraEnv {
+		env[k] = v
+	}
+	url := runFunction(t, ctx, w.cli, w.python, w.network, codeDir(t, fixture), env)
+	trig := sebs.NewHTTPTrigger(url)
+	t.Cleanup(trig.Close)
+	return trig
+}
+
+// call invokes trig with input and decodes the storage benchmark's output.
+func call(t *testing.T, ctx context.Context, trig *sebs.HTTPTrigger, input map[string]any) (fixtures.StorageOutput, *sebs.ExecutionResult) {
+	t.Helper()
+	res, err := trig.Invoke(ctx, input)
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	raw, err := res.HandlerOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := fixtures.DecodeStorageOutput(input, raw)
+	if err != nil {
+		t.Fatalf("%v (output %s)", err, raw)
+	}
+	return out, res
+}
+
+// handlerError invokes trig with input, which must fail in the handler, and returns the handler's error.
+func handlerError(t *testing.T, ctx context.Context, trig *sebs.HTTPTrigger, input map[string]any) (*sebs.HandlerError, time.Duration) {
+	t.Helper()
+	began := time.Now()
+	res, err := trig.Invoke(ctx, input)
+	took := time.Since(began)
+	var he *sebs.HandlerError
+	if !errors.As(err, &he) {
+		t.Fatalf("invoke = %v, %v; want a handler error", res, err)
+	}
+	if !errors.Is(err, sebs.ErrInvocationFailed) {
+		t.Errorf("invoke error %v is not ErrInvocationFailed", err)
+	}
+	return he, took
+}
+
+// wantError checks a handler error's type and that its message names the object and the cause.
+func wantError(t *testing.T, he *sebs.HandlerError, typ, object, cause string) {
+	t.Helper()
+	if he.Type != typ || !strings.Contains(he.Message, object) || !strings.Contains(he.Message, cause) {
+		t.Errorf("handler error = %s %q; want %s naming %s and %q", he.Type, he.Message, typ, object, cause)
+	}
+}
+
+// figures logs per-call figures: the client's time and the function's own storage measurements.
+func figures(t *testing.T, name string, clients []time.Duration, ms []fixtures.StorageMeasurement) {
+	t.Helper()
+	slices.Sort(clients)
+	var dl, ul, cp []float64
+	for _, m := range ms {
+		dl, ul, cp = append(dl, m.DownloadTime), append(ul, m.UploadTime), append(cp, m.ComputeTime)
+	}
+	med := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
+	t.Logf("%s, %d warm calls: client median %s (min %s, max %s); in the function, median download %.0f µs (%.0f B), compute %.0f µs, upload %.0f µs (%.0f B)",
+		name, len(clients), clients[len(clients)/2].Round(time.Microsecond), clients[0].Round(time.Microsecond), clients[len(clients)-1].Round(time.Microsecond),
+		med(dl), ms[0].DownloadSize, med(cp), med(ul), ms[0].UploadSize)
+}
+
+const warmCalls = 10
+
+func TestStorageFunctions(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	w := newWorld(t, ctx)
+
+	t.Run("thumbnailer", func(t *testing.T) {
+		img, err := fixtures.ThumbnailerImage(640, 480)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.host.Put(ctx, bucket, "210.thumbnailer/input/sample.jpg", img); err != nil {
+			t.Fatal(err)
+		}
+		trig := w.function(t, ctx, "thumbnailer", nil)
+		input := fixtures.ThumbnailerInput(bucket, "210.thumbnailer/input", "210.thumbnailer/output", "sample.jpg", 200, 200)
+		var clients []time.Duration
+		var ms []fixtures.StorageMeasurement
+		for i := range warmCalls + 1 {
+			out, res := call(t, ctx, trig, input)
+			thumb, err := w.host.DownloadStream(ctx, bucket, out.Result.Key)
+			if err != nil {
+				t.Fatalf("read the thumbnail back: %v", err)
+			}
+			size, err := fixtures.ValidateThumbnail(thumb, 200, 200)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if size.X != 200 || size.Y != 150 {
+				t.Fatalf("thumbnail of 640x480 in 200x200 is %v, want 200x150", size)
+			}
+			if int(out.Measurement.UploadSize) != len(thumb) || int(out.Measurement.DownloadSize) != len(img) {
+				t.Errorf("measurement sizes %+v, want download %d, upload %d", out.Measurement, len(img), len(thumb))
+			}
+			if i > 0 { // the first call is the cold one
+				clients = append(clients, time.Duration(res.Times.Client)*time.Microsecond)
+				ms = append(ms, out.Measurement)
+			}
+		}
+		figures(t, "thumbnailer 640x480 -> 200x150", clients, ms)
+
+		t.Run("missing bucket", func(t *testing.T) {
+			in := fixtures.ThumbnailerInput("no-such-bucket", "in", "out", "sample.jpg", 200, 200)
+			he, _ := handlerError(t, ctx, trig, in)
+			wantError(t, he, "NoSuchBucket", "s3://no-such-bucket/in/sample.jpg", "no such bucket")
+		})
+		t.Run("wrong key", func(t *testing.T) {
+			in := fixtures.ThumbnailerInput(bucket, "210.thumbnailer/input", "210.thumbnailer/output", "nothing.jpg", 200, 200)
+			he, _ := handlerError(t, ctx, trig, in)
+			wantError(t, he, "NoSuchKey", "s3://"+bucket+"/210.thumbnailer/input/nothing.jpg", "no such key")
+		})
+	})
+
+	t.Run("compression", func(t *testing.T) {
+		files := fixtures.CompressionFiles(12, 8<<10)
+		want := map[string][]byte{}
+		for name, data := range files {
+			key := path.Join("311.compression/input/dataset", name)
+			if err := w.host.Put(ctx, bucket, key, data); err != nil {
+				t.Fatal(err)
+			}
+			want[key] = data
+		}
+		trig := w.function(t, ctx, "compression", nil)
+		input := fixtures.CompressionInput(bucket, "311.compression/input", "311.compression/output", "dataset")
+		var clients []time.Duration
+		var ms []fixtures.StorageMeasurement
+		for i := range warmCalls + 1 {
+			out, res := call(t, ctx, trig, input)
+			if !strings.HasSuffix(out.Result.Key, ".zip") {
+				t.Errorf("archive key %q does not end in .zip", out.Result.Key)
+			}
+			archive, err := w.host.DownloadStream(ctx, bucket, out.Result.Key)
+			if err != nil {
+				t.Fatalf("read the archive back: %v", err)
+			}
+			if err := fixtures.ValidateArchive(archive, want); err != nil {
+				t.Fatal(err)
+			}
+			if i > 0 {
+				clients = append(clients, time.Duration(res.Times.Client)*time.Microsecond)
+				ms = append(ms, out.Measurement)
+			}
+		}
+		figures(t, "compression of 12 files of 8 KiB", clients, ms)
+
+		t.Run("wrong key", func(t *testing.T) {
+			in := fixtures.CompressionInput(bucket, "311.compression/input", "311.compression/output", "no-dataset")
+			he, _ := handlerError(t, ctx, trig, in)
+			wantError(t, he, "NoSuchKey", "s3://"+bucket+"/311.compression/input/no-dataset/", "no objects")
+		})
+		t.Run("missing bucket", func(t *testing.T) {
+			in := fixtures.CompressionInput("no-such-bucket", "in", "out", "dataset")
+			he, _ := handlerError(t, ctx, trig, in)
+			wantError(t, he, "NoSuchBucket", "s3://no-such-bucket/in/dataset/", "no such bucket")
+		})
+	})
+
+	// Last: it stops the server.
+	t.Run("storage down", func(t *testing.T) {
+		const timeout = 2 // seconds, the function's storage timeout
+		trig := w.function(t, ctx, "thumbnailer", map[string]string{"SEBS_STORAGE_TIMEOUT": "2", "SEBS_STORAGE_ATTEMPTS": "1"})
+		input := fixtures.ThumbnailerInput(bucket, "210.thumbnailer/input", "210.thumbnailer/output", "sample.jpg", 200, 200)
+		call(t, ctx, trig, input) // the server is up: the cold call succeeds
+
+		// Frozen: connections are accepted by the kernel but nothing answers; the call times out.
+		if _, err := w.cli.ContainerPause(ctx, w.srv.ContainerID(), client.ContainerPauseOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		he, took := handlerError(t, ctx, trig, input)
+		if _, err := w.cli.ContainerUnpause(ctx, w.srv.ContainerID(), client.ContainerUnpauseOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, he, "StorageUnavailable", "s3://"+bucket+"/210.thumbnailer/input/sample.jpg", "storage unavailable")
+		if took > 3*timeout*time.Second {
+			t.Errorf("a call against a frozen server took %s, want about the %d s storage timeout", took, timeout)
+		}
+		t.Logf("frozen server: the call failed after %s: %s", took.Round(time.Millisecond), he.Message)
+
+		// Gone: the server is killed; the connection is refused (or the name no longer resolves).
+		if _, err := w.cli.ContainerKill(ctx, w.srv.ContainerID(), client.ContainerKillOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		he, took = handlerError(t, ctx, trig, input)
+		wantError(t, he, "StorageUnavailable", "s3://"+bucket+"/210.thumbnailer/input/sample.jpg", "storage unavailable")
+		if took > 3*timeout*time.Second {
+			t.Errorf("a call against a killed server took %s, want at most about the %d s storage timeout", took, timeout)
+		}
+		t.Logf("killed server: the call failed after %s: %s", took.Round(time.Millisecond), he.Message)
+	})
+}

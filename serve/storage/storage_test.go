@@ -1,0 +1,130 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/gosebs/sebs/internal/minioimage"
+	"github.com/gosebs/sebs/internal/testmain"
+	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/serve/storage"
+)
+
+// TestMain sweeps what dead test runs left, and fails the package if a test leaves a goroutine or a
+// container of this process behind.
+func TestMain(m *testing.M) { testmain.Run(m, nil) }
+
+// startMinIO starts a MinIO server on a network of its own and returns a client for it through the
+// published port; both are removed at the end of the test.
+func startMinIO(t *testing.T, ctx context.Context) (*minioimage.Server, *storage.Client) {
+	t.Helper()
+	sebstest.RequireDocker(t)
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cli.Close() })
+	tag, err := minioimage.Image(ctx, cli, minioimage.ImageOptions{Labels: sebstest.Labels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, removeNet, err := minioimage.NewNetwork(ctx, cli, sebstest.Labels())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := removeNet(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	srv, err := minioimage.Run(ctx, cli, minioimage.RunOptions{Image: tag, Network: net, Labels: sebstest.Labels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Stop(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	c, err := srv.Client(storage.Config{Timeout: 2 * time.Second, Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+// TestOperations runs upstream's operations against a real MinIO server, and their failures.
+func TestOperations(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	srv, c := startMinIO(t, ctx)
+	if err := c.MakeBucket(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "in.txt")
+	if err := os.WriteFile(src, []byte("file body"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	key, err := c.Upload(ctx, "b", "set/in.txt", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DownloadStream(ctx, "b", key)
+	if err != nil || string(got) != "file body" {
+		t.Fatalf("DownloadStream(%s) = %q, %v", key, got, err)
+	}
+	key2, err := c.UploadStream(ctx, "b", "set/sub/stream.bin", []byte{1, 2, 3})
+	if err != nil || key2 == "set/sub/stream.bin" {
+		t.Fatalf("UploadStream = %q, %v; want a unique key", key2, err)
+	}
+	out := filepath.Join(dir, "out")
+	if err := c.DownloadDirectory(ctx, "b", "set/", out); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{key: "file body", key2: "\x01\x02\x03"} {
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(k)))
+		if err != nil || string(data) != want {
+			t.Errorf("downloaded %s = %q, %v; want %q", k, data, err, want)
+		}
+	}
+	keys, err := c.List(ctx, "b", "set/")
+	if err != nil || !slices.Equal(keys, slices.Sorted(slices.Values([]string{key, key2}))) {
+		t.Errorf("List = %v, %v", keys, err)
+	}
+
+	for _, tc := range []struct {
+		name        string
+		bucket, key string
+		kind        error
+	}{
+		{"missing bucket", "nope", "x", storage.ErrNoSuchBucket},
+		{"wrong key", "b", "set/none", storage.ErrNoSuchKey},
+	} {
+		_, err := c.DownloadStream(ctx, tc.bucket, tc.key)
+		var se *storage.Error
+		if !errors.As(err, &se) || !errors.Is(err, tc.kind) || se.Bucket != tc.bucket || se.Key != tc.key {
+			t.Errorf("%s: DownloadStream = %v; want a *storage.Error for %s/%s that is %v", tc.name, err, tc.bucket, tc.key, tc.kind)
+		}
+	}
+
+	if err := srv.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	err = c.Download(ctx, "b", key, filepath.Join(dir, "again"))
+	if !errors.Is(err, storage.ErrUnavailable) {
+		t.Errorf("download from a stopped server: %v, want ErrUnavailable", err)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("download from a stopped server took %s, want well under the 2 s timeout's multiple", took)
+	}
+}
