@@ -18,48 +18,8 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/internal/minioimage"
-	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/internal/minioimage/miniotest"
 )
-
-// ownerLabels are the labels that let the sweep tell our leftovers from resources in use.
-func ownerLabels() map[string]string { return sebstest.Labels() }
-
-// logWriter sends progress lines to the test log.
-type logWriter struct{ t *testing.T }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
-// dockerClient connects to the engine, or skips (fails under CI=true) when none answers.
-func dockerClient(t *testing.T) *client.Client {
-	t.Helper()
-	sebstest.RequireDocker(t)
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		t.Fatalf("connect to Docker: %v", err)
-	}
-	t.Cleanup(func() { _ = cli.Close() })
-	return cli
-}
-
-// serverImage builds (or finds) the MinIO image; the first build on a machine takes minutes.
-func serverImage(t *testing.T, ctx context.Context, cli *client.Client) string {
-	t.Helper()
-	began := time.Now()
-	tag, err := minioimage.Image(ctx, cli, minioimage.ImageOptions{Labels: ownerLabels(), Progress: logWriter{t}})
-	if err != nil {
-		t.Fatalf("MinIO image: %v", err)
-	}
-	ins, err := cli.ImageInspect(ctx, tag)
-	if err != nil {
-		t.Fatalf("inspect %s: %v", tag, err)
-	}
-	t.Logf("MinIO image %s: %.1f MB (ready in %s)", tag, float64(ins.Size)/1e6, time.Since(began).Round(time.Millisecond))
-	return tag
-}
 
 // pythonImage builds (or finds) the Python base image with build.sh and returns its tag.
 func pythonImage(t *testing.T, ctx context.Context) string {
@@ -122,7 +82,7 @@ func copyFile(t *testing.T, from, to string) {
 func runFunction(t *testing.T, ctx context.Context, cli *client.Client, image, net, dir string, env map[string]string) string {
 	t.Helper()
 	port := network.MustParsePort("9000/tcp")
-	labels := ownerLabels()
+	labels := miniotest.Labels()
 	labels["dev.gosebs.kind"] = "function"
 	var envList []string
 	for k, v := range env {

@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 
 	sebs "github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
-	"github.com/gosebs/sebs/internal/minioimage"
+	"github.com/gosebs/sebs/internal/minioimage/miniotest"
 	"github.com/gosebs/sebs/serve/storage"
 )
 
@@ -22,70 +21,27 @@ const bucket = "benchmarks"
 
 // world is one MinIO server on a network of its own, with the Python image to run functions beside it.
 type world struct {
-	cli     *client.Client
-	network string
-	srv     *minioimage.Server
-	host    *storage.Client // the test process's client, through the published port
-	python  string          // the Python image
+	*miniotest.Env
+	python string // the Python image
 }
 
-// newWorld builds what it needs and starts MinIO; everything is removed at the end of the test, and the
-// test fails if the server container or the network is still there.
+// newWorld starts MinIO with a bucket and finds the Python image; everything is removed at the end of
+// the test, and the test fails if the server container or the network is still there.
 func newWorld(t *testing.T, ctx context.Context) *world {
 	t.Helper()
-	w := &world{cli: dockerClient(t)}
-	minioTag := serverImage(t, ctx, w.cli)
+	w := &world{Env: miniotest.Start(t, ctx, storage.Config{Timeout: 10 * time.Second})}
 	w.python = pythonImage(t, ctx)
-
-	net, removeNet, err := minioimage.NewNetwork(ctx, w.cli, ownerLabels())
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.network = net
-	t.Cleanup(func() { // runs last: the containers on the network are gone by then
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := removeNet(ctx); err != nil {
-			t.Error(err)
-		}
-		if _, err := w.cli.NetworkInspect(ctx, net, client.NetworkInspectOptions{}); !errdefs.IsNotFound(err) {
-			t.Errorf("network %s still there after removal (inspect: %v)", net, err)
-		}
-		if w.srv == nil {
-			return
-		}
-		if _, err := w.cli.ContainerInspect(ctx, w.srv.ContainerID(), client.ContainerInspectOptions{}); !errdefs.IsNotFound(err) {
-			t.Errorf("MinIO container %s still there after Stop (inspect: %v)", w.srv.ContainerID(), err)
-		}
-	})
-
-	w.srv, err = minioimage.Run(ctx, w.cli, minioimage.RunOptions{Image: minioTag, Network: net, Labels: ownerLabels()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := w.srv.Stop(ctx); err != nil {
-			t.Error(err)
-		}
-	})
-	t.Logf("started %v in %s", w.srv, w.srv.Startup.Round(time.Millisecond))
-	for _, s := range []string{w.srv.String(), w.srv.GoString()} {
-		for k, v := range w.srv.Env() {
+	for _, s := range []string{w.Server.String(), w.Server.GoString()} {
+		for k, v := range w.Server.Env() {
 			if k != storage.EnvAddress && strings.Contains(s, v) {
 				t.Errorf("the server's description %q shows %s", s, k)
 			}
 		}
 	}
-	w.host, err = w.srv.Client(storage.Config{Timeout: 10 * time.Second})
-	if err != nil {
+	if err := w.Host.MakeBucket(ctx, bucket); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.host.MakeBucket(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.host.MakeBucket(ctx, bucket); err != nil {
+	if err := w.Host.MakeBucket(ctx, bucket); err != nil {
 		t.Errorf("making an existing bucket again: %v, want nil", err)
 	}
 	return w
@@ -94,11 +50,11 @@ func newWorld(t *testing.T, ctx context.Context) *world {
 // function starts a Python fixture beside the server and returns a trigger for it.
 func (w *world) function(t *testing.T, ctx context.Context, fixture string, extraEnv map[string]string) *sebs.HTTPTrigger {
 	t.Helper()
-	env := w.srv.Env()
+	env := w.Server.Env()
 	for k, v := range extraEnv {
 		env[k] = v
 	}
-	url := runFunction(t, ctx, w.cli, w.python, w.network, codeDir(t, fixture), env)
+	url := runFunction(t, ctx, w.Cli, w.python, w.Network, codeDir(t, fixture), env)
 	trig := sebs.NewHTTPTrigger(url)
 	t.Cleanup(trig.Close)
 	return trig
@@ -172,7 +128,7 @@ func TestStorageFunctions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.host.Put(ctx, bucket, "210.thumbnailer/input/sample.jpg", img); err != nil {
+		if err := w.Host.Put(ctx, bucket, "210.thumbnailer/input/sample.jpg", img); err != nil {
 			t.Fatal(err)
 		}
 		trig := w.function(t, ctx, "thumbnailer", nil)
@@ -181,7 +137,7 @@ func TestStorageFunctions(t *testing.T) {
 		var ms []fixtures.StorageMeasurement
 		for i := range warmCalls + 1 {
 			out, res := call(t, ctx, trig, input)
-			thumb, err := w.host.DownloadStream(ctx, bucket, out.Result.Key)
+			thumb, err := w.Host.DownloadStream(ctx, bucket, out.Result.Key)
 			if err != nil {
 				t.Fatalf("read the thumbnail back: %v", err)
 			}
@@ -219,7 +175,7 @@ func TestStorageFunctions(t *testing.T) {
 		want := map[string][]byte{}
 		for name, data := range files {
 			key := path.Join("311.compression/input/dataset", name)
-			if err := w.host.Put(ctx, bucket, key, data); err != nil {
+			if err := w.Host.Put(ctx, bucket, key, data); err != nil {
 				t.Fatal(err)
 			}
 			want[key] = data
@@ -233,7 +189,7 @@ func TestStorageFunctions(t *testing.T) {
 			if !strings.HasSuffix(out.Result.Key, ".zip") {
 				t.Errorf("archive key %q does not end in .zip", out.Result.Key)
 			}
-			archive, err := w.host.DownloadStream(ctx, bucket, out.Result.Key)
+			archive, err := w.Host.DownloadStream(ctx, bucket, out.Result.Key)
 			if err != nil {
 				t.Fatalf("read the archive back: %v", err)
 			}
@@ -267,11 +223,11 @@ func TestStorageFunctions(t *testing.T) {
 		call(t, ctx, trig, input) // the server is up: the cold call succeeds
 
 		// Frozen: connections are accepted by the kernel but nothing answers; the call times out.
-		if _, err := w.cli.ContainerPause(ctx, w.srv.ContainerID(), client.ContainerPauseOptions{}); err != nil {
+		if _, err := w.Cli.ContainerPause(ctx, w.Server.ContainerID(), client.ContainerPauseOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		he, took := handlerError(t, ctx, trig, input)
-		if _, err := w.cli.ContainerUnpause(ctx, w.srv.ContainerID(), client.ContainerUnpauseOptions{}); err != nil {
+		if _, err := w.Cli.ContainerUnpause(ctx, w.Server.ContainerID(), client.ContainerUnpauseOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		wantError(t, he, "StorageUnavailable", "s3://"+bucket+"/210.thumbnailer/input/sample.jpg", "storage unavailable")
@@ -281,7 +237,7 @@ func TestStorageFunctions(t *testing.T) {
 		t.Logf("frozen server: the call failed after %s: %s", took.Round(time.Millisecond), he.Message)
 
 		// Gone: the server is killed; the connection is refused (or the name no longer resolves).
-		if _, err := w.cli.ContainerKill(ctx, w.srv.ContainerID(), client.ContainerKillOptions{}); err != nil {
+		if _, err := w.Cli.ContainerKill(ctx, w.Server.ContainerID(), client.ContainerKillOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		he, took = handlerError(t, ctx, trig, input)

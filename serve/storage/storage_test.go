@@ -9,11 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
-	"github.com/gosebs/sebs/internal/minioimage"
+	"github.com/gosebs/sebs/internal/minioimage/miniotest"
 	"github.com/gosebs/sebs/internal/testmain"
-	"github.com/gosebs/sebs/sebstest"
 	"github.com/gosebs/sebs/serve/storage"
 )
 
@@ -21,50 +18,12 @@ import (
 // container of this process behind.
 func TestMain(m *testing.M) { testmain.Run(m, nil) }
 
-// startMinIO starts a MinIO server on a network of its own and returns a client for it through the
-// published port; both are removed at the end of the test.
-func startMinIO(t *testing.T, ctx context.Context) (*minioimage.Server, *storage.Client) {
-	t.Helper()
-	sebstest.RequireDocker(t)
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cli.Close() })
-	tag, err := minioimage.Image(ctx, cli, minioimage.ImageOptions{Labels: sebstest.Labels()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, removeNet, err := minioimage.NewNetwork(ctx, cli, sebstest.Labels())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := removeNet(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
-	srv, err := minioimage.Run(ctx, cli, minioimage.RunOptions{Image: tag, Network: net, Labels: sebstest.Labels()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
-	c, err := srv.Client(storage.Config{Timeout: 2 * time.Second, Attempts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
-
 // TestOperations runs upstream's operations against a real MinIO server, and their failures.
 func TestOperations(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	srv, c := startMinIO(t, ctx)
+	env := miniotest.Start(t, ctx, storage.Config{Timeout: 2 * time.Second, Attempts: 1})
+	srv, c := env.Server, env.Host
 	if err := c.MakeBucket(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
