@@ -71,7 +71,7 @@ func Binary(ctx context.Context, opts BinaryOptions) (string, error) {
 
 	began := time.Now()
 	fmt.Fprintf(progress, "minio: building %s@%s for linux/%s into %s (once per machine; minutes on two cores)\n", Module, version, arch, dir)
-	cmd := exec.CommandContext(ctx, goCmd, "install", "-trimpath", "-ldflags=-s -w", Module+"@"+version)
+	cmd := exec.CommandContext(ctx, goCmd, "install", "-ldflags=-s -w", Module+"@"+version)
 	cmd.Dir = tmp // outside any module: go install pkg@version ignores ours anyway
 	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch,
 		"GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOWORK=off")
