@@ -24,7 +24,7 @@ func TestOperations(t *testing.T) {
 	defer cancel()
 	env := miniotest.Start(t, ctx, storage.Config{Timeout: 2 * time.Second, Attempts: 1})
 	srv, c := env.Server, env.Host
-	if err := c.MakeBucket(ctx, "b"); err != nil {
+	if err := c.MakeBucket(ctx, "bench"); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -33,20 +33,20 @@ func TestOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	key, err := c.Upload(ctx, "b", "set/in.txt", src)
+	key, err := c.Upload(ctx, "bench", "set/in.txt", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.DownloadStream(ctx, "b", key)
+	got, err := c.DownloadStream(ctx, "bench", key)
 	if err != nil || string(got) != "file body" {
 		t.Fatalf("DownloadStream(%s) = %q, %v", key, got, err)
 	}
-	key2, err := c.UploadStream(ctx, "b", "set/sub/stream.bin", []byte{1, 2, 3})
+	key2, err := c.UploadStream(ctx, "bench", "set/sub/stream.bin", []byte{1, 2, 3})
 	if err != nil || key2 == "set/sub/stream.bin" {
 		t.Fatalf("UploadStream = %q, %v; want a unique key", key2, err)
 	}
 	out := filepath.Join(dir, "out")
-	if err := c.DownloadDirectory(ctx, "b", "set/", out); err != nil {
+	if err := c.DownloadDirectory(ctx, "bench", "set/", out); err != nil {
 		t.Fatal(err)
 	}
 	for k, want := range map[string]string{key: "file body", key2: "\x01\x02\x03"} {
@@ -55,7 +55,7 @@ func TestOperations(t *testing.T) {
 			t.Errorf("downloaded %s = %q, %v; want %q", k, data, err, want)
 		}
 	}
-	keys, err := c.List(ctx, "b", "set/")
+	keys, err := c.List(ctx, "bench", "set/")
 	if err != nil || !slices.Equal(keys, slices.Sorted(slices.Values([]string{key, key2}))) {
 		t.Errorf("List = %v, %v", keys, err)
 	}
@@ -65,8 +65,8 @@ func TestOperations(t *testing.T) {
 		bucket, key string
 		kind        error
 	}{
-		{"missing bucket", "nope", "x", storage.ErrNoSuchBucket},
-		{"wrong key", "b", "set/none", storage.ErrNoSuchKey},
+		{"missing bucket", "nope-bucket", "x", storage.ErrNoSuchBucket},
+		{"wrong key", "bench", "set/none", storage.ErrNoSuchKey},
 	} {
 		_, err := c.DownloadStream(ctx, tc.bucket, tc.key)
 		var se *storage.Error
@@ -79,7 +79,7 @@ func TestOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	err = c.Download(ctx, "b", key, filepath.Join(dir, "again"))
+	err = c.Download(ctx, "bench", key, filepath.Join(dir, "again"))
 	if !errors.Is(err, storage.ErrUnavailable) {
 		t.Errorf("download from a stopped server: %v, want ErrUnavailable", err)
 	}
