@@ -99,3 +99,17 @@ func (w logWriter) Write(p []byte) (int, error) {
 	w.tb.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// InProcess sets MINIO_ADDRESS, MINIO_ACCESS_KEY and MINIO_SECRET_KEY for the rest of the test so that
+// code running in the test process itself (a Go handler called directly) reaches the server through its
+// published port, and creates bucket.
+func (e *Env) InProcess(t *testing.T, ctx context.Context, bucket string) {
+	t.Helper()
+	for k, v := range e.Server.Env() {
+		t.Setenv(k, v)
+	}
+	t.Setenv(storage.EnvAddress, e.Server.Endpoint())
+	if err := e.Host.MakeBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+}
