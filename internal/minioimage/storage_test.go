@@ -152,7 +152,7 @@ func TestStorageFunctions(t *testing.T) {
 				t.Errorf("measurement sizes %+v, want download %d, upload %d", out.Measurement, len(img), len(thumb))
 			}
 			if i == 0 {
-				t.Logf("thumbnailer cold call (imports boto3 and Pillow in the handler's module): %s", time.Duration(res.Times.Client)*time.Microsecond)
+				t.Logf("thumbnailer cold call (first call of the container; the server imported the function, boto3 and Pillow before it listened): %s", time.Duration(res.Times.Client)*time.Microsecond)
 			} else {
 				clients = append(clients, time.Duration(res.Times.Client)*time.Microsecond)
 				ms = append(ms, out.Measurement)
