@@ -108,6 +108,7 @@ func runFunction(t *testing.T, ctx context.Context, cli *client.Client, image, n
 			t.Errorf("remove the function container: %v", err)
 		}
 	})
+	began := time.Now()
 	if _, err := cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		t.Fatalf("start the function container: %v", err)
 	}
@@ -121,6 +122,7 @@ func runFunction(t *testing.T, ctx context.Context, cli *client.Client, image, n
 	}
 	url := "http://127.0.0.1:" + bound[0].HostPort + "/"
 	waitAlive(t, ctx, url+"alive")
+	t.Logf("function container on %s answered /alive %s after its start", net, time.Since(began).Round(time.Millisecond))
 	return url
 }
 
