@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -91,14 +90,12 @@ func Binary(ctx context.Context, opts BinaryOptions) (string, error) {
 		return "", fmt.Errorf("minio: go install %s@%s failed after %s: %w; its last lines:\n%s", Module, version,
 			time.Since(began).Round(time.Second), err, strings.Join(tail(), "\n"))
 	}
-	if err := os.Rename(filepath.Join(tmp, "minio"), filepath.Join(tmp, "minio.done")); err != nil {
-		return "", fmt.Errorf("minio: go install left no binary: %w", err)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("minio: %w", err)
+		return "", fmt.Errorf("minio: make the cache directory: %w", err)
 	}
-	if err := os.Rename(filepath.Join(tmp, "minio.done"), bin); err != nil && !errors.Is(err, os.ErrExist) {
-		return "", fmt.Errorf("minio: put the binary in place: %w", err)
+	// A rename within one file system is atomic: a concurrent reader sees no binary or a whole one.
+	if err := os.Rename(filepath.Join(tmp, "minio"), bin); err != nil {
+		return "", fmt.Errorf("minio: put the binary in place (did go install write %s?): %w", filepath.Join(tmp, "minio"), err)
 	}
 	fmt.Fprintf(progress, "minio: built %s in %s (%.0f MB)\n", bin, time.Since(began).Round(time.Second), fileMB(bin))
 	return bin, nil

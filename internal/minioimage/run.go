@@ -123,7 +123,7 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 	if len(bound) == 0 {
 		return fmt.Errorf("minio: the server container %s has no published port %d", s.name, Port)
 	}
-	s.endpoint = netip.MustParseAddr("127.0.0.1").String() + ":" + bound[0].HostPort
+	s.endpoint = "127.0.0.1:" + bound[0].HostPort
 	return s.waitLive(ctx, timeout)
 }
 
