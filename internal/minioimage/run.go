@@ -38,9 +38,9 @@ type RunOptions struct {
 }
 
 // Run starts a MinIO server on opts.Network with credentials made for this run, its S3 port also
-// published on 127.0.0.1 for the test process, and waits until GET /minio/health/live answers 200. Its data
-// lives in a tmpfs: nothing outlives the container. On failure it removes what it started. Stop the server
-// with [Server.Stop].
+// published on 127.0.0.1 for the test process, and waits until GET /minio/health/live answers 200 with the
+// server initialised (see waitLive). Its data lives in a tmpfs: nothing outlives the container. On failure
+// it removes what it started. Stop the server with [Server.Stop].
 func Run(ctx context.Context, cli *client.Client, opts RunOptions) (*Server, error) {
 	if opts.Network == "" {
 		return nil, errors.New("minio: RunOptions.Network is empty: name the Docker network the functions join")
@@ -127,8 +127,10 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 	return s.waitLive(ctx, timeout)
 }
 
-// waitLive polls the health endpoint every 5 ms until it answers 200; it fails early, with the exit code
-// and the last log lines, if the container stops.
+// waitLive polls the health endpoint every 5 ms until it answers 200 without the header
+// "X-Minio-Server-Status: offline": MinIO answers 200 as soon as it listens, and says with that header
+// that its object layer is not ready yet (S3 calls would fail with "Server not initialized"). It fails
+// early, with the exit code and the last log lines, if the container stops.
 func (s *Server) waitLive(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -144,10 +146,11 @@ func (s *Server) waitLive(ctx context.Context, timeout time.Duration) error {
 		if err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			status := resp.Header.Get("X-Minio-Server-Status")
+			if resp.StatusCode == http.StatusOK && status != "offline" {
 				return nil
 			}
-			err = fmt.Errorf("status %s", resp.Status)
+			err = fmt.Errorf("status %s, server status %q", resp.Status, status)
 		}
 		last = err
 		if n%20 == 19 {
