@@ -22,7 +22,7 @@ import (
 )
 
 // pythonImage builds (or finds) the Python base image with build.sh and returns its tag.
-func pythonImage(t *testing.T, ctx context.Context) string {
+func pythonImage(t testing.TB, ctx context.Context) string {
 	t.Helper()
 	root, err := fixtures.Root()
 	if err != nil {
@@ -42,7 +42,7 @@ func pythonImage(t *testing.T, ctx context.Context) string {
 // codeDir lays out a Python fixture's code package as upstream's local platform does: the fixture's
 // function/ files with the storage wrapper beside them as function/storage.py, readable by the
 // container's unprivileged user.
-func codeDir(t *testing.T, fixture string) string {
+func codeDir(t testing.TB, fixture string) string {
 	t.Helper()
 	src, err := fixtures.PythonSource(fixture)
 	if err != nil {
@@ -65,7 +65,7 @@ func codeDir(t *testing.T, fixture string) string {
 	return dir
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	data, err := os.ReadFile(from)
 	if err != nil {
@@ -79,7 +79,7 @@ func copyFile(t *testing.T, from, to string) {
 // runFunction starts the Python image serving the code in dir on network, with env, its port published on
 // 127.0.0.1, and returns its URL once GET /alive answers 200. The container is removed at the end of
 // the test.
-func runFunction(t *testing.T, ctx context.Context, cli *client.Client, image, net, dir string, env map[string]string) string {
+func runFunction(t testing.TB, ctx context.Context, cli *client.Client, image, net, dir string, env map[string]string) string {
 	t.Helper()
 	port := network.MustParsePort("9000/tcp")
 	labels := miniotest.Labels()
@@ -127,7 +127,7 @@ func runFunction(t *testing.T, ctx context.Context, cli *client.Client, image, n
 }
 
 // waitAlive polls url every 5 ms until it answers 200, for at most 30 s.
-func waitAlive(t *testing.T, ctx context.Context, url string) {
+func waitAlive(t testing.TB, ctx context.Context, url string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

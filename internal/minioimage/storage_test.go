@@ -27,7 +27,7 @@ type world struct {
 
 // newWorld starts MinIO with a bucket and finds the Python image; everything is removed at the end of
 // the test, and the test fails if the server container or the network is still there.
-func newWorld(t *testing.T, ctx context.Context) *world {
+func newWorld(t testing.TB, ctx context.Context) *world {
 	t.Helper()
 	w := &world{Env: miniotest.Start(t, ctx, storage.Config{Timeout: 10 * time.Second})}
 	w.python = pythonImage(t, ctx)
@@ -48,7 +48,7 @@ func newWorld(t *testing.T, ctx context.Context) *world {
 }
 
 // function starts a Python fixture beside the server and returns a trigger for it.
-func (w *world) function(t *testing.T, ctx context.Context, fixture string, extraEnv map[string]string) *sebs.HTTPTrigger {
+func (w *world) function(t testing.TB, ctx context.Context, fixture string, extraEnv map[string]string) *sebs.HTTPTrigger {
 	t.Helper()
 	env := w.Server.Env()
 	for k, v := range extraEnv {
@@ -61,7 +61,7 @@ func (w *world) function(t *testing.T, ctx context.Context, fixture string, extr
 }
 
 // call invokes trig with input and decodes the storage benchmark's output.
-func call(t *testing.T, ctx context.Context, trig *sebs.HTTPTrigger, input map[string]any) (fixtures.StorageOutput, *sebs.ExecutionResult) {
+func call(t testing.TB, ctx context.Context, trig *sebs.HTTPTrigger, input map[string]any) (fixtures.StorageOutput, *sebs.ExecutionResult) {
 	t.Helper()
 	res, err := trig.Invoke(ctx, input)
 	if err != nil {
@@ -118,21 +118,43 @@ func figures(t *testing.T, name string, clients []time.Duration, ms []fixtures.S
 
 const warmCalls = 10
 
+// putThumbnailerInput stores a 640x480 JPEG as upstream's generate_input would, and returns the event that
+// asks for its 200x200 thumbnail, and the image.
+func putThumbnailerInput(t testing.TB, ctx context.Context, w *world) (map[string]any, []byte) {
+	t.Helper()
+	img, err := fixtures.ThumbnailerImage(640, 480)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Host.Put(ctx, bucket, "210.thumbnailer/input/sample.jpg", img); err != nil {
+		t.Fatal(err)
+	}
+	return fixtures.ThumbnailerInput(bucket, "210.thumbnailer/input", "210.thumbnailer/output", "sample.jpg", 200, 200), img
+}
+
+// putCompressionInput stores a data set of 12 files of 8 KiB, and returns the event that asks for its
+// archive, and the objects the archive must hold, by key.
+func putCompressionInput(t testing.TB, ctx context.Context, w *world) (map[string]any, map[string][]byte) {
+	t.Helper()
+	want := map[string][]byte{}
+	for name, data := range fixtures.CompressionFiles(12, 8<<10) {
+		key := path.Join("311.compression/input/dataset", name)
+		if err := w.Host.Put(ctx, bucket, key, data); err != nil {
+			t.Fatal(err)
+		}
+		want[key] = data
+	}
+	return fixtures.CompressionInput(bucket, "311.compression/input", "311.compression/output", "dataset"), want
+}
+
 func TestStorageFunctions(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	w := newWorld(t, ctx)
 
 	t.Run("thumbnailer", func(t *testing.T) {
-		img, err := fixtures.ThumbnailerImage(640, 480)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Host.Put(ctx, bucket, "210.thumbnailer/input/sample.jpg", img); err != nil {
-			t.Fatal(err)
-		}
+		input, img := putThumbnailerInput(t, ctx, w)
 		trig := w.function(t, ctx, "thumbnailer", nil)
-		input := fixtures.ThumbnailerInput(bucket, "210.thumbnailer/input", "210.thumbnailer/output", "sample.jpg", 200, 200)
 		var clients []time.Duration
 		var ms []fixtures.StorageMeasurement
 		for i := range warmCalls + 1 {
@@ -173,17 +195,8 @@ func TestStorageFunctions(t *testing.T) {
 	})
 
 	t.Run("compression", func(t *testing.T) {
-		files := fixtures.CompressionFiles(12, 8<<10)
-		want := map[string][]byte{}
-		for name, data := range files {
-			key := path.Join("311.compression/input/dataset", name)
-			if err := w.Host.Put(ctx, bucket, key, data); err != nil {
-				t.Fatal(err)
-			}
-			want[key] = data
-		}
+		input, want := putCompressionInput(t, ctx, w)
 		trig := w.function(t, ctx, "compression", nil)
-		input := fixtures.CompressionInput(bucket, "311.compression/input", "311.compression/output", "dataset")
 		var clients []time.Duration
 		var ms []fixtures.StorageMeasurement
 		for i := range warmCalls + 1 {
