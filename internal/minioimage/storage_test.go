@@ -3,7 +3,9 @@ package minioimage_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	sebs "github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/minioimage"
 	"github.com/gosebs/sebs/internal/minioimage/miniotest"
 	"github.com/gosebs/sebs/serve/storage"
 )
@@ -230,6 +233,28 @@ func TestStorageFunctions(t *testing.T) {
 			he, _ := handlerError(t, ctx, trig, in)
 			wantError(t, he, "NoSuchBucket", "s3://no-such-bucket/in/dataset/", "no such bucket")
 		})
+	})
+
+	t.Run("upload dir", func(t *testing.T) {
+		dir := t.TempDir()
+		for name, data := range fixtures.CompressionFiles(4, 100) {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		keys, err := minioimage.UploadDir(ctx, w.Host, bucket, "set", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := w.Host.List(ctx, bucket, "set/")
+		want := []string{"set/file-00.txt", "set/file-01.txt", "set/file-03.txt", "set/sub/file-02.txt"}
+		if slices.Sort(keys); err != nil || !slices.Equal(keys, want) || !slices.Equal(listed, want) {
+			t.Errorf("UploadDir stored %v, List gives %v (%v); want %v", keys, listed, err, want)
+		}
 	})
 
 	// Last: it stops the server.
