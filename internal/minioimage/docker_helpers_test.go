@@ -126,10 +126,11 @@ func runFunction(t testing.TB, ctx context.Context, cli *client.Client, image, n
 	return url
 }
 
-// waitAlive polls url every 5 ms until it answers 200, for at most 30 s.
+// waitAlive polls url every 5 ms until it answers 200, for at most 60 s (the Python server imports boto3
+// and Pillow before it listens: seconds on a loaded machine).
 func waitAlive(t testing.TB, ctx context.Context, url string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	hc := &http.Client{Timeout: time.Second}
 	defer hc.CloseIdleConnections()

@@ -105,6 +105,26 @@ func wantError(t *testing.T, he *sebs.HandlerError, typ, object, cause string) {
 	}
 }
 
+// calls makes a cold call and warmCalls warm ones with input, checks each output with check, and logs
+// the figures of the warm ones.
+func calls(t *testing.T, ctx context.Context, trig *sebs.HTTPTrigger, input map[string]any, name string, check func(fixtures.StorageOutput)) {
+	t.Helper()
+	var clients []time.Duration
+	var ms []fixtures.StorageMeasurement
+	for i := range warmCalls + 1 {
+		out, res := call(t, ctx, trig, input)
+		check(out)
+		took := time.Duration(res.Times.Client) * time.Microsecond
+		if i == 0 {
+			t.Logf("%s: cold call (the container's first; the server imported the function, boto3 included, before it listened) %s", name, took)
+			continue
+		}
+		clients = append(clients, took)
+		ms = append(ms, out.Measurement)
+	}
+	figures(t, name, clients, ms)
+}
+
 // figures logs per-call figures: the client's time and the function's own storage measurements.
 func figures(t *testing.T, name string, clients []time.Duration, ms []fixtures.StorageMeasurement) {
 	t.Helper()
@@ -158,10 +178,7 @@ func TestStorageFunctions(t *testing.T) {
 	t.Run("thumbnailer", func(t *testing.T) {
 		input, img := putThumbnailerInput(t, ctx, w)
 		trig := w.function(t, ctx, "thumbnailer", nil)
-		var clients []time.Duration
-		var ms []fixtures.StorageMeasurement
-		for i := range warmCalls + 1 {
-			out, res := call(t, ctx, trig, input)
+		calls(t, ctx, trig, input, "thumbnailer 640x480 -> 200x150", func(out fixtures.StorageOutput) {
 			thumb, err := w.Host.DownloadStream(ctx, bucket, out.Result.Key)
 			if err != nil {
 				t.Fatalf("read the thumbnail back: %v", err)
@@ -176,14 +193,7 @@ func TestStorageFunctions(t *testing.T) {
 			if int(out.Measurement.UploadSize) != len(thumb) || int(out.Measurement.DownloadSize) != len(img) {
 				t.Errorf("measurement sizes %+v, want download %d, upload %d", out.Measurement, len(img), len(thumb))
 			}
-			if i == 0 {
-				t.Logf("thumbnailer cold call (first call of the container; the server imported the function, boto3 and Pillow before it listened): %s", time.Duration(res.Times.Client)*time.Microsecond)
-			} else {
-				clients = append(clients, time.Duration(res.Times.Client)*time.Microsecond)
-				ms = append(ms, out.Measurement)
-			}
-		}
-		figures(t, "thumbnailer 640x480 -> 200x150", clients, ms)
+		})
 
 		t.Run("missing bucket", func(t *testing.T) {
 			in := fixtures.ThumbnailerInput("no-such-bucket", "in", "out", "sample.jpg", 200, 200)
@@ -200,10 +210,7 @@ func TestStorageFunctions(t *testing.T) {
 	t.Run("compression", func(t *testing.T) {
 		input, want := putCompressionInput(t, ctx, w)
 		trig := w.function(t, ctx, "compression", nil)
-		var clients []time.Duration
-		var ms []fixtures.StorageMeasurement
-		for i := range warmCalls + 1 {
-			out, res := call(t, ctx, trig, input)
+		calls(t, ctx, trig, input, "compression of 12 files of 8 KiB", func(out fixtures.StorageOutput) {
 			if !strings.HasSuffix(out.Result.Key, ".zip") {
 				t.Errorf("archive key %q does not end in .zip", out.Result.Key)
 			}
@@ -214,14 +221,7 @@ func TestStorageFunctions(t *testing.T) {
 			if err := fixtures.ValidateArchive(archive, want); err != nil {
 				t.Fatal(err)
 			}
-			if i == 0 {
-				t.Logf("compression cold call: %s", time.Duration(res.Times.Client)*time.Microsecond)
-			} else {
-				clients = append(clients, time.Duration(res.Times.Client)*time.Microsecond)
-				ms = append(ms, out.Measurement)
-			}
-		}
-		figures(t, "compression of 12 files of 8 KiB", clients, ms)
+		})
 
 		t.Run("wrong key", func(t *testing.T) {
 			in := fixtures.CompressionInput(bucket, "311.compression/input", "311.compression/output", "no-dataset")
