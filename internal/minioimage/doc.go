@@ -11,6 +11,8 @@
 // MINIO_ACCESS_KEY, MINIO_SECRET_KEY) and a client for the test process.
 package minioimage
 
+import "github.com/gosebs/sebs/internal/owner"
+
 // Module is the Go module of the MinIO server.
 const Module = "github.com/minio/minio"
 
@@ -18,12 +20,11 @@ const Module = "github.com/minio/minio"
 // MinIO's release tags are not Go module versions), checked to build with Go 1.26 and CGO_ENABLED=0.
 const Version = "v0.0.0-20260212201848-7aac2a2c5b7c"
 
-// Label keys this package sets itself; the owner labels come from the caller (see ImageOptions.Labels).
-// They are the same keys as sebstest's, so its sweep treats MinIO containers and networks like function
-// containers.
+// Labels this package sets itself; the owner labels come from the caller (see ImageOptions.Labels). The
+// kind key is package owner's, so the sweep treats MinIO containers and networks like function containers.
 const (
-	labelKind    = "dev.gosebs.kind"
+	labelKind    = owner.LabelKind
 	labelVersion = "dev.gosebs.minio.version"
-	kindImage    = "image" // kept across runs, never swept
+	kindImage    = owner.KindImage // kept across runs, never swept
 	kindStorage  = "storage"
 )

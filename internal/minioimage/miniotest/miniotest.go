@@ -5,6 +5,7 @@ package miniotest
 
 import (
 	"context"
+	"github.com/gosebs/sebs/internal/owner"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 
 // Labels returns the owner labels put on what the tests create, so a later sweep can remove what a killed
 // run left.
-func Labels() map[string]string { return sebstest.Labels() }
+func Labels() map[string]string { return owner.Labels() }
 
 // Env is a running server and what a test needs around it.
 type Env struct {
