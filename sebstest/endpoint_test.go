@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/gosebs/sebs"
-	"github.com/gosebs/sebs/serve"
 	"github.com/gosebs/sebs/sebstest"
 	"github.com/gosebs/sebs/sebstest/bench"
+	"github.com/gosebs/sebs/serve"
 )
 
 // fakePlatform is a deployed function served in-process by package serve: every redeploy swaps in a new
