@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -68,33 +67,19 @@ func TestEndpointBenchMatchesContainer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	samples, err := sebs.ReadSamples(filepath.Join(dir, "samples.jsonl"))
+	res, err := bench.ReadResults(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "experiments.json"))
-	if err != nil {
-		t.Fatal(err)
+	if res.Experiments == nil {
+		t.Fatal("no experiments.json")
 	}
-	var exp sebs.ExperimentResult
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatal(err)
+	recorded := len(res.Experiments.Invocations["html-by-url"])
+	if len(res.Samples) == 0 || recorded == 0 || recorded != len(res.Rows) || recorded > len(res.Samples) {
+		t.Errorf("%d samples, %d invocations of html-by-url in experiments.json, %d CSV rows", len(res.Samples), recorded, len(res.Rows))
 	}
-	f, err := os.Open(filepath.Join(dir, "perf-cost", "result.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recorded := len(exp.Invocations["html-by-url"])
-	if len(samples) == 0 || recorded == 0 || recorded != len(rows) || recorded > len(samples) {
-		t.Errorf("%d samples, %d invocations of html-by-url in experiments.json, %d CSV rows", len(samples), recorded, len(rows))
-	}
-	if rows[0].Memory != ctr.Config.Memory {
-		t.Errorf("CSV memory %d, want the configured %d", rows[0].Memory, ctr.Config.Memory)
+	if res.Rows[0].Memory != ctr.Config.Memory {
+		t.Errorf("CSV memory %d, want the configured %d", res.Rows[0].Memory, ctr.Config.Memory)
 	}
 	path, err := plot.WriteReport(dir, "", plot.Filter{})
 	if err != nil {

@@ -9,14 +9,11 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
-	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/plot"
 	"github.com/gosebs/sebs/sebstest/bench"
 )
@@ -69,31 +66,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 // counts is what a merged folder holds.
 type counts struct{ invocations, functions, rows, samples int }
 
-// count reads the merged files back; a missing experiments.json or result.csv counts as empty.
+// count reads the merged files back.
 func count(dir string) (counts, error) {
-	var c counts
-	samples, err := sebs.ReadSamples(filepath.Join(dir, "samples.jsonl"))
+	res, err := bench.ReadResults(dir)
 	if err != nil {
-		return c, err
+		return counts{}, err
 	}
-	c.samples = len(samples)
-	if data, err := os.ReadFile(filepath.Join(dir, "experiments.json")); err == nil {
-		var exp sebs.ExperimentResult
-		if err := json.Unmarshal(data, &exp); err != nil {
-			return c, err
-		}
-		for _, calls := range exp.Invocations {
+	c := counts{rows: len(res.Rows), samples: len(res.Samples)}
+	if res.Experiments != nil {
+		for _, calls := range res.Experiments.Invocations {
 			c.functions++
 			c.invocations += len(calls)
 		}
-	}
-	if f, err := os.Open(filepath.Join(dir, "perf-cost", "result.csv")); err == nil {
-		defer f.Close()
-		rows, err := sebs.ReadPerfCostCSV(f)
-		if err != nil {
-			return c, err
-		}
-		c.rows = len(rows)
 	}
 	return c, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -12,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // shardArgs is a small Go-only suite for the shard test: 4 units (sleep and dynamic-html, warm and
@@ -81,11 +80,11 @@ func TestShardsMergedEqualOneRun(t *testing.T) {
 	units := map[string]int{} // benchmark/mode → number of shards that ran it
 	for _, dir := range shards {
 		ran := map[string]bool{}
-		samples, err := sebs.ReadSamples(filepath.Join(dir, "samples.jsonl"))
+		res, err := bench.ReadResults(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range samples {
+		for _, s := range res.Samples {
 			ran[s.Benchmark+"/"+s.Mode] = true
 		}
 		if len(ran) == 0 {
@@ -104,35 +103,21 @@ func TestShardsMergedEqualOneRun(t *testing.T) {
 // rows, "samples <function> <mode> cold=<b>" samples.
 func tally(t *testing.T, dir string) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	samples, err := sebs.ReadSamples(filepath.Join(dir, "samples.jsonl"))
+	res, err := bench.ReadResults(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range samples {
+	out := map[string]int{}
+	for _, s := range res.Samples {
 		out[fmt.Sprintf("samples %s %s cold=%t", s.Function, s.Mode, s.IsCold)]++
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "experiments.json"))
-	if err != nil {
-		t.Fatal(err)
+	if res.Experiments == nil {
+		t.Fatalf("%s has no experiments.json", dir)
 	}
-	var exp sebs.ExperimentResult
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatal(err)
-	}
-	for fn, calls := range exp.Invocations {
+	for fn, calls := range res.Experiments.Invocations {
 		out["exp "+fn] = len(calls)
 	}
-	f, err := os.Open(filepath.Join(dir, "perf-cost", "result.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows {
+	for _, r := range res.Rows {
 		out[fmt.Sprintf("csv %s cold=%t", r.Type, r.IsCold)]++
 	}
 	return out

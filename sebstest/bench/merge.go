@@ -30,32 +30,36 @@ func Merge(dst string, srcs ...string) error {
 		return fmt.Errorf("bench: merge into %s: %w", dst, err)
 	}
 	var (
-		exp     sebs.ExperimentResult
-		hasExp  bool
+		exp     *sebs.ExperimentResult
 		rows    []sebs.PerfCostRow
 		samples bytes.Buffer
 	)
 	for _, src := range srcs {
-		if err := mergeSamples(&samples, src); err != nil {
-			return fmt.Errorf("bench: merge %s: %w", src, err)
-		}
-		e, ok, err := readExperiments(src)
+		res, err := ReadResults(src)
 		if err != nil {
-			return fmt.Errorf("bench: merge %s: %w", src, err)
+			return fmt.Errorf("bench: merge: %w", err)
 		}
-		if ok {
+		for _, s := range res.Samples {
+			line, err := json.Marshal(s)
+			if err != nil {
+				return fmt.Errorf("bench: merge %s: encode sample: %w", src, err)
+			}
+			samples.Write(line)
+			samples.WriteByte('\n')
+		}
+		switch e := res.Experiments; {
+		case e == nil:
+		case exp == nil:
+			exp = e
+		default:
 			cfg := e.Config
-			if hasExp && exp.Config != nil && cfg != nil {
+			if exp.Config != nil && cfg != nil {
 				cfg = mergeConfig(exp.Config, cfg)
 			}
 			exp.Merge(e)
-			exp.Config, hasExp = cfg, true
+			exp.Config = cfg
 		}
-		r, err := readPerfCost(src)
-		if err != nil {
-			return fmt.Errorf("bench: merge %s: %w", src, err)
-		}
-		rows = append(rows, r...)
+		rows = append(rows, res.Rows...)
 	}
 	if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(perfCostCSVFile)), 0o755); err != nil {
 		return fmt.Errorf("bench: merge: create %s: %w", dst, err)
@@ -63,7 +67,7 @@ func Merge(dst string, srcs ...string) error {
 	if err := files.WriteAtomic(filepath.Join(dst, samplesFile), samples.Bytes()); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if hasExp {
+	if exp != nil {
 		data, err := sebs.MarshalUpstream(exp)
 		if err == nil {
 			err = files.WriteAtomic(filepath.Join(dst, experimentsFile), data)
@@ -85,6 +89,49 @@ func Merge(dst string, srcs ...string) error {
 	return nil
 }
 
+// Results is what a results folder written by a [Recorder] (or [Merge]) holds.
+type Results struct {
+	// Samples is samples.jsonl, every call in the order written.
+	Samples []sebs.Sample
+	// Experiments is experiments.json; nil when the folder has none (no call was kept for it).
+	Experiments *sebs.ExperimentResult
+	// Rows is perf-cost/result.csv; nil when the folder has none.
+	Rows []sebs.PerfCostRow
+}
+
+// ReadResults reads the result files of the folder dir. samples.jsonl must be there (a Recorder creates
+// it first); experiments.json and perf-cost/result.csv may be missing.
+func ReadResults(dir string) (*Results, error) {
+	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+	if err != nil {
+		return nil, fmt.Errorf("read results of %s: %w (is it a results folder? a Recorder writes %s first)", dir, err, samplesFile)
+	}
+	res := &Results{Samples: samples}
+	path := filepath.Join(dir, experimentsFile)
+	switch data, err := os.ReadFile(path); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("read results: %w", err)
+	default:
+		res.Experiments = new(sebs.ExperimentResult)
+		if err := json.Unmarshal(data, res.Experiments); err != nil {
+			return nil, fmt.Errorf("read results: %s: %w", path, err)
+		}
+	}
+	path = filepath.Join(dir, perfCostCSVFile)
+	switch f, err := os.Open(path); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("read results: %w", err)
+	default:
+		defer f.Close()
+		if res.Rows, err = sebs.ReadPerfCostCSV(f); err != nil {
+			return nil, fmt.Errorf("read results: %s: %w", path, err)
+		}
+	}
+	return res, nil
+}
+
 // checkMergeTarget refuses a destination that is a source or already holds results.
 func checkMergeTarget(dst string, srcs []string) error {
 	d, err := filepath.Abs(dst)
@@ -102,57 +149,4 @@ func checkMergeTarget(dst string, srcs []string) error {
 		}
 	}
 	return nil
-}
-
-// mergeSamples appends the samples of src's samples.jsonl to buf, one JSON object a line, after checking
-// every line with sebs.DecodeSamples.
-func mergeSamples(buf *bytes.Buffer, src string) error {
-	samples, err := sebs.ReadSamples(filepath.Join(src, samplesFile))
-	if err != nil {
-		return fmt.Errorf("%w (is it a results folder? a Recorder writes %s first)", err, samplesFile)
-	}
-	for _, s := range samples {
-		line, err := json.Marshal(s)
-		if err != nil {
-			return fmt.Errorf("encode sample: %w", err)
-		}
-		buf.Write(line)
-		buf.WriteByte('\n')
-	}
-	return nil
-}
-
-// readExperiments reads src's experiments.json; ok is false when there is none.
-func readExperiments(src string) (e *sebs.ExperimentResult, ok bool, err error) {
-	path := filepath.Join(src, experimentsFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	e = new(sebs.ExperimentResult)
-	if err := json.Unmarshal(data, e); err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", path, err)
-	}
-	return e, true, nil
-}
-
-// readPerfCost reads src's perf-cost/result.csv; none is no rows.
-func readPerfCost(src string) ([]sebs.PerfCostRow, error) {
-	path := filepath.Join(src, perfCostCSVFile)
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return rows, nil
 }

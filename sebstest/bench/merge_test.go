@@ -1,15 +1,11 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/gosebs/sebs"
 )
 
 // recordShard writes one shard's results: calls calls of function fn in mode, the first cold, and one
@@ -46,21 +42,14 @@ func TestMergeKeepsEveryCallOfEveryShard(t *testing.T) {
 	if err := Merge(out, a, b, c); err != nil {
 		t.Fatal(err)
 	}
-	samples, err := sebs.ReadSamples(filepath.Join(out, samplesFile))
+	res, err := ReadResults(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(samples) != 4+3+5 {
-		t.Errorf("%d merged samples, want 12", len(samples))
+	if len(res.Samples) != 4+3+5 || len(res.Rows) != 11 {
+		t.Errorf("%d merged samples and %d CSV rows, want 12 and 11", len(res.Samples), len(res.Rows))
 	}
-	data, err := os.ReadFile(filepath.Join(out, experimentsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp sebs.ExperimentResult
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatal(err)
-	}
+	exp := res.Experiments
 	if n, m := len(exp.Invocations["sleep"]), len(exp.Invocations["html"]); n != 4+3 || m != 4 {
 		t.Errorf("invocations: sleep %d, html %d; want 7 and 4", n, m)
 	}
@@ -68,18 +57,6 @@ func TestMergeKeepsEveryCallOfEveryShard(t *testing.T) {
 	if !ok || !slices.Equal(stringsOf(pc["experiments"]), []string{"cold", "sequential", "warm"}) ||
 		pc["benchmark"] != "html,sleep" || numberOf(pc["repetitions"]) != 11 {
 		t.Errorf("merged perf-cost config %v: want the union of the shards' modes and benchmarks, 11 repetitions", pc)
-	}
-	f, err := os.Open(filepath.Join(out, perfCostCSVFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 11 {
-		t.Errorf("%d CSV rows, want 11", len(rows))
 	}
 }
 
