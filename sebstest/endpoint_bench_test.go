@@ -61,7 +61,8 @@ func TestEndpointBenchMatchesContainer(t *testing.T) {
 		if byURL.Extra["client-ns/call"] <= 0 || byURL.Extra["server-ns/call"] <= 0 {
 			t.Errorf("%s mode: endpoint client-ns/call %v, server-ns/call %v; want > 0", mode, byURL.Extra["client-ns/call"], byURL.Extra["server-ns/call"])
 		}
-		t.Logf("%s mode metrics: %v", mode, got)
+		t.Logf("%s mode metrics: %v; client-ns/call %.0f by container, %.0f by URL; p50-client-ns %.0f and %.0f",
+			mode, got, byContainer.Extra["client-ns/call"], byURL.Extra["client-ns/call"], byContainer.Extra["p50-client-ns"], byURL.Extra["p50-client-ns"])
 	}
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)

@@ -167,3 +167,24 @@ func TestEndpointRefusesContainerOptions(t *testing.T) {
 		t.Errorf("Start with a cold hook: error %v, want a refusal", err)
 	}
 }
+
+func TestEndpointOverHTTPS(t *testing.T) {
+	srv := httptest.NewTLSServer(serve.NewServer(func(context.Context, json.RawMessage) (any, error) { return "ok", nil }))
+	t.Cleanup(srv.Close)
+	fn, err := sebstest.Endpoint(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Stop(context.Background())
+	if _, err := fn.Invoke(t.Context(), nil); err == nil {
+		t.Fatal("a call to a self-signed server succeeded without InsecureSkipVerify")
+	}
+	fn.HTTPTrigger().InsecureSkipVerify = true // the test server's certificate is self-signed
+	res, err := fn.Invoke(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := res.HandlerOutput(); err != nil || string(out) != `"ok"` {
+		t.Errorf("handler output %s, %v; want \"ok\"", out, err)
+	}
+}
