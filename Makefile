@@ -154,3 +154,19 @@ test-remote:
 FIDELITY_CALLS ?= 500
 fidelity:
 	GO=$(GO) scripts/fidelity.sh $(FIDELITY_CALLS)
+
+## Sharded runs (issue 15): make bench SHARD=k/n RESULTS=out/shard-k runs shard k of n of the suite (its
+## benchmark/language/mode units, chosen by a stable hash: -sebs.shard in benchmarks/shard_test.go), one
+## shard a machine; make merge MERGED=out/merged SHARDS='out/shard-1 out/shard-2' then writes one
+## experiments.json, perf-cost/result.csv, samples.jsonl and report.svg from the shards' folders.
+SHARD        ?=
+MERGED       ?= out/merged
+SHARDS       ?=
+ifneq ($(SHARD),)
+SUITE_FLAGS += -sebs.shard=$(SHARD)
+endif
+
+.PHONY: merge
+merge:
+	@test -n "$(SHARDS)" || { echo "make merge needs SHARDS='<results dir> ...' (and MERGED=<new dir>, default out/merged)"; exit 2; }
+	$(GO) run ./cmd/sebs-merge $(MERGED) $(SHARDS)

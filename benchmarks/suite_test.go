@@ -27,17 +27,23 @@ func runSuite(b *testing.B, name string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	sh, err := parseShard(*shardFlag)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sh.skipIfEmpty(b, bm, cfg)
 	for _, lang := range cfg.languages {
-		if !slices.Contains(bm.Languages, lang) {
+		modes := sh.modes(bm.Name, lang, cfg.modes) // -sebs.shard: this machine's part
+		if !slices.Contains(bm.Languages, lang) || len(modes) == 0 {
 			continue
 		}
 		b.Run("lang="+lang, func(b *testing.B) {
 			sebstest.RequireDocker(b)
 			var shared *sebstest.Function // warm and sequential modes share it
-			if slices.Contains(cfg.modes, bench.ModeWarm) || slices.Contains(cfg.modes, bench.ModeSequential) {
+			if slices.Contains(modes, bench.ModeWarm) || slices.Contains(modes, bench.ModeSequential) {
 				shared = startFunction(b, bm, lang, cfg)
 			}
-			for _, mode := range cfg.modes {
+			for _, mode := range modes {
 				b.Run("mode="+string(mode), func(b *testing.B) {
 					for _, size := range cfg.sizes {
 						b.Run("size="+string(size), func(b *testing.B) {

@@ -28,6 +28,9 @@ func Attach(ctx context.Context, data []byte, opts ...testcontainers.ContainerCu
 		return nil, fmt.Errorf("sebstest: attach %s: the JSON has no instance_id", lf.Name)
 	}
 	s, err := newSettings(opts)
+	if err == nil {
+		err = refuseColdHook(s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sebstest: attach %s: %w", lf.Name, err)
 	}

@@ -37,6 +37,9 @@ func parseColdMode(s string) (ColdMode, error) {
 // container is restarted with no grace period. The function's model moves to the new container
 // ([sebs.LocalFunction.MoveTo]).
 func (f *Function) ColdStart(ctx context.Context) (sebs.Startup, error) {
+	if f.isEndpoint() {
+		return f.endpointColdStart(ctx)
+	}
 	f.mem.pause()
 	var (
 		inst *instance

@@ -36,8 +36,13 @@ type Function struct {
 // Startup returns the phases of the function's most recent start or cold start.
 func (f *Function) Startup() sebs.Startup { return f.startup }
 
-// ContainerID returns the ID of the function's current container.
-func (f *Function) ContainerID() string { return f.inst.id }
+// ContainerID returns the ID of the function's current container; "" for an [Endpoint].
+func (f *Function) ContainerID() string {
+	if f.inst == nil {
+		return ""
+	}
+	return f.inst.id
+}
 
 // Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
 // stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
@@ -55,6 +60,9 @@ func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResu
 
 // Logs returns up to n of the container's last log lines (stdout and stderr).
 func (f *Function) Logs(ctx context.Context, n int) ([]string, error) {
+	if f.isEndpoint() {
+		return nil, fmt.Errorf("sebstest: logs of %s: %w", f.Name, ErrNoContainer)
+	}
 	return f.eng.LogTail(ctx, f.inst.id, n)
 }
 
@@ -81,7 +89,9 @@ func (f *Function) Stop(ctx context.Context) error {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
 		errs = append(errs, f.LocalFunction.Stop(ctx))
-		_ = f.eng.Close()
+		if !f.isEndpoint() {
+			_ = f.eng.Close()
+		}
 		if err := errors.Join(errs...); err != nil {
 			f.stopErr = fmt.Errorf("sebstest: stop %s: %w", f.Name, err)
 		}

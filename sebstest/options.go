@@ -1,6 +1,7 @@
 package sebstest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,7 @@ type settings struct {
 	memInterval  time.Duration
 	keepAlive    bool
 	coldMode     ColdMode
+	coldHook     func(context.Context) error // Endpoint only (WithColdHook)
 	progress     io.Writer
 	pidsLimit    int64
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order

@@ -24,6 +24,9 @@ import (
 // through one Docker client, opened here and closed by Stop.
 func Start(ctx context.Context, src Source, opts ...testcontainers.ContainerCustomizer) (*Function, error) {
 	s, err := newSettings(opts)
+	if err == nil {
+		err = refuseColdHook(s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
@@ -40,6 +43,9 @@ func Start(ctx context.Context, src Source, opts ...testcontainers.ContainerCust
 func New(tb testing.TB, src Source, opts ...testcontainers.ContainerCustomizer) *Function {
 	tb.Helper()
 	s, err := newSettings(append([]testcontainers.ContainerCustomizer{WithProgress(tbWriter{tb})}, opts...))
+	if err == nil {
+		err = refuseColdHook(s)
+	}
 	if err != nil {
 		tb.Fatal(fmt.Errorf("sebstest: %w", err))
 	}

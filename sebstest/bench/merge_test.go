@@ -1,0 +1,87 @@
+package bench
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// recordShard writes one shard's results: calls calls of function fn in mode, the first cold, and one
+// failed call.
+func recordShard(t *testing.T, dir, fn, mode string, calls int) {
+	t.Helper()
+	rec, err := NewRecorder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range calls {
+		s, res := fakeCall(fmt.Sprintf("%s-%s-%d", fn, mode, i), i == 0)
+		s.Function, s.Benchmark, s.Mode = fn, fn, mode
+		if err := rec.Record(s, res, 128); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed, _ := fakeCall("", false)
+	failed.Function, failed.Benchmark, failed.Mode, failed.Error = fn, fn, mode, "connection refused"
+	if err := rec.Record(failed, nil, 128); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMergeKeepsEveryCallOfEveryShard(t *testing.T) {
+	root := t.TempDir()
+	a, b, c, out := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c"), filepath.Join(root, "merged")
+	recordShard(t, a, "sleep", "sequential", 3)
+	recordShard(t, b, "sleep", "cold", 2) // the same function in another shard: its failure is renumbered
+	recordShard(t, c, "html", "warm", 4)  // warm: the cold first call goes to samples.jsonl only
+	if err := Merge(out, a, b, c); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadResults(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Samples) != 4+3+5 || len(res.Rows) != 11 {
+		t.Errorf("%d merged samples and %d CSV rows, want 12 and 11", len(res.Samples), len(res.Rows))
+	}
+	exp := res.Experiments
+	if n, m := len(exp.Invocations["sleep"]), len(exp.Invocations["html"]); n != 4+3 || m != 4 {
+		t.Errorf("invocations: sleep %d, html %d; want 7 and 4", n, m)
+	}
+	pc, ok := perfCostSettings(exp.Config)
+	if !ok || !slices.Equal(stringsOf(pc["experiments"]), []string{"cold", "sequential", "warm"}) ||
+		pc["benchmark"] != "html,sleep" || numberOf(pc["repetitions"]) != 11 {
+		t.Errorf("merged perf-cost config %v: want the union of the shards' modes and benchmarks, 11 repetitions", pc)
+	}
+}
+
+func TestMergeRefusesToOverwrite(t *testing.T) {
+	root := t.TempDir()
+	a := filepath.Join(root, "a")
+	recordShard(t, a, "sleep", "sequential", 1)
+	for _, tc := range []struct {
+		dst  string
+		srcs []string
+		want string
+	}{
+		{a, []string{a}, "one of the folders"},
+		{filepath.Join(root, "new"), nil, "no results folders"},
+		{filepath.Join(root, "new"), []string{filepath.Join(root, "missing")}, "is it a results folder"},
+	} {
+		if err := Merge(tc.dst, tc.srcs...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Merge(%s, %v) error %v, want %q", tc.dst, tc.srcs, err, tc.want)
+		}
+	}
+	out := filepath.Join(root, "out")
+	if err := Merge(out, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Merge(out, a); err == nil || !strings.Contains(err.Error(), "already holds") {
+		t.Errorf("second merge into %s: error %v, want a refusal", out, err)
+	}
+}
