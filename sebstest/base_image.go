@@ -56,7 +56,7 @@ func baseImage(ctx context.Context, eng *engine.Engine, lang string, progress io
 		return "", fmt.Errorf("%s image: cannot find the recipe: %w", lang, err)
 	}
 	script := filepath.Join(root, lang, "image", "build.sh")
-	if err := runImageBuild(ctx, script, eng.DaemonHost(), progress); err != nil {
+	if err := runImageBuild(ctx, eng.DaemonHost(), progress, script); err != nil {
 		return "", fmt.Errorf("%s image %s: %w", lang, tag, err)
 	}
 	if ok, err := exists(); !ok || err != nil {
@@ -65,10 +65,10 @@ func baseImage(ctx context.Context, eng *engine.Engine, lang string, progress io
 	return tag, nil
 }
 
-// runImageBuild runs the build script against the engine at daemonHost, copying its output to progress and
-// keeping the last lines for the error. Cancelling ctx stops the whole build (its process group), which cleans
-// up.
-func runImageBuild(ctx context.Context, script, daemonHost string, progress io.Writer) error {
+// runImageBuild runs the build script with args against the engine at daemonHost, copying its output to
+// progress and keeping the last lines for the error. Cancelling ctx stops the whole build (its process group),
+// which cleans up.
+func runImageBuild(ctx context.Context, daemonHost string, progress io.Writer, script string, args ...string) error {
 	if progress == nil {
 		progress = io.Discard
 	}
@@ -80,7 +80,7 @@ func runImageBuild(ctx context.Context, script, daemonHost string, progress io.W
 	}
 	tail := &tailBuffer{max: 4096}
 	out := io.MultiWriter(progress, tail)
-	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = os.Environ()
 	if daemonHost != "" {
