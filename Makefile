@@ -17,7 +17,7 @@ RESULTS      ?=
 ifneq ($(RESULTS),)
 export SEBS_RESULTS_DIR := $(abspath $(RESULTS))
 endif
-# The suite: sizes, modes, concurrency, Python. Warm and sequential iterations take milliseconds and run for
+# The suite: sizes, modes, concurrency, Python, Node.js. Warm and sequential iterations take milliseconds and run for
 # BENCHTIME; cold and burst iterations take a second or more and run COLD_BENCHTIME times.
 SUITE        ?= ^Benchmark(Sleep|DynamicHTML|Graph)
 SIZES        ?= test,small
@@ -26,7 +26,8 @@ COLD_MODES   ?= cold,burst
 COLD_BENCHTIME ?= 3x
 CONCURRENCY  ?= 2
 PYTHON       ?= true
-SUITE_FLAGS   = -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY) -sebs.python=$(PYTHON)
+NODEJS       ?= true
+SUITE_FLAGS   = -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY) -sebs.python=$(PYTHON) -sebs.nodejs=$(NODEJS)
 # The performance gate: make gate BASE=origin/main
 BASE         ?= HEAD
 GATE_PKG     ?= ./benchmarks
@@ -37,19 +38,20 @@ GATE_THRESHOLD ?= 0.10
 # Flags for the benchmark binaries, e.g. GATE_ARGS='-sebs.python=false -sebs.modes=sequential'
 GATE_ARGS    ?=
 
-.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image clean clean-images
+.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image nodejs-image clean clean-images
 
 all: test
 
-## setup: install what a fresh Debian machine lacks (as root: debootstrap for the Python image, wrk for the
-## load comparison); otherwise say what to install. make test and make bench run it.
-SETUP_TOOLS ?= debootstrap wrk
+## setup: install what a fresh Debian machine lacks (as root: debootstrap for the Python and Node.js images,
+## node for the Node.js server's host tests, wrk for the load comparison); otherwise say what to install.
+## make test and make bench run it.
+SETUP_TOOLS ?= debootstrap nodejs wrk
 setup:
 	scripts/setup.sh $(SETUP_TOOLS)
 
-## test: what CI runs: setup, vet, the Python image (built once per machine, with its progress shown), every
-## test (unit and Docker integration), then each fuzz target for FUZZTIME.
-test: setup vet python-image
+## test: what CI runs: setup, vet, the Python and Node.js images (built once per machine, with their progress
+## shown), every test (unit and Docker integration), then each fuzz target for FUZZTIME.
+test: setup vet python-image nodejs-image
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
@@ -61,8 +63,8 @@ vet:
 	$(GO) vet $(PKGS)
 
 ## bench: the benchmark suite over the built-in fixture functions (go test -bench, benchstat-ready).
-## With PYTHON=false it needs neither root nor debootstrap.
-bench: $(if $(filter true,$(PYTHON)),bench-setup python-image)
+## With PYTHON=false NODEJS=false it needs neither root nor debootstrap.
+bench: $(if $(filter true,$(PYTHON) $(NODEJS)),bench-setup) $(if $(filter true,$(PYTHON)),python-image) $(if $(filter true,$(NODEJS)),nodejs-image)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(MODES)
 	$(GO) test -run '^$$' -bench '$(SUITE)' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SUITE_FLAGS) -sebs.modes=$(COLD_MODES)
 
@@ -130,12 +132,17 @@ plot:
 python-image:
 	bash fixtures/python/image/build.sh
 
+## nodejs-image: build the Node.js base image from Debian packages (once per machine, about a minute).
+nodejs-image:
+	bash fixtures/nodejs/image/build.sh
+
 ## clean: remove build output, and containers, networks and build leftovers of ours whose owner is gone
-## (also the work directories of Python image builds that were killed).
+## (also the work directories of Python and Node.js image builds that were killed).
 clean:
 	rm -rf bin out
 	$(GO) run ./cmd/sebs-clean
 	bash fixtures/python/image/build.sh --clean
+	bash fixtures/nodejs/image/build.sh --clean
 
 ## clean-images: clean, and remove the function images kept for reuse too (they are rebuilt on demand).
 clean-images: clean

@@ -21,6 +21,8 @@
 //	-sebs.memory=10ms               sample container memory at this interval (0: off)
 //	-sebs.python                    also run the Python fixtures (or env SEBS_BENCH_PYTHON=1); the
 //	                                first run builds the Python image, one to three minutes
+//	-sebs.nodejs                    also run the Node.js fixtures (sleep, dynamic-html; or env
+//	                                SEBS_BENCH_NODEJS=1); the first run builds the Node.js image
 //
 // With SEBS_RESULTS_DIR=<dir> (make bench RESULTS=<dir>) every call goes to <dir>/samples.jsonl as it
 // completes, and experiments.json and perf-cost/result.csv are written when the run ends (see DESIGN.md).

@@ -11,13 +11,13 @@ import (
 )
 
 func TestNewConfig(t *testing.T) {
-	c, err := newConfig(" test, large ", "cold,WARM", 3, time.Millisecond, true)
+	c, err := newConfig(" test, large ", "cold,WARM", 3, time.Millisecond, true, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(c.sizes, []fixtures.Size{fixtures.SizeTest, fixtures.SizeLarge}) ||
 		!slices.Equal(c.modes, []bench.Mode{bench.ModeCold, bench.ModeWarm}) ||
-		c.concurrency != 3 || !slices.Equal(c.languages, []string{"go", "python"}) {
+		c.concurrency != 3 || !slices.Equal(c.languages, []string{"go", "python", "nodejs"}) {
 		t.Errorf("newConfig = %+v", c)
 	}
 	for _, tc := range []struct {
@@ -32,8 +32,25 @@ func TestNewConfig(t *testing.T) {
 		{"test", "warm", 0, 0, "at least 1"},
 		{"test", "warm", 1, -time.Second, "negative"},
 	} {
-		if _, err := newConfig(tc.sizes, tc.modes, tc.conc, tc.mem, false); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := newConfig(tc.sizes, tc.modes, tc.conc, tc.mem, false, false); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("newConfig(%q, %q, %d, %v) error %v, want %q", tc.sizes, tc.modes, tc.conc, tc.mem, err, tc.want)
+		}
+	}
+}
+
+// TestConfigLanguages: Go always runs, each runtime flag adds its language only.
+func TestConfigLanguages(t *testing.T) {
+	for _, tc := range []struct {
+		python, nodejs bool
+		want           []string
+	}{
+		{false, false, []string{"go"}},
+		{true, false, []string{"go", "python"}},
+		{false, true, []string{"go", "nodejs"}},
+	} {
+		c, err := newConfig("test", "warm", 1, 0, tc.python, tc.nodejs)
+		if err != nil || !slices.Equal(c.languages, tc.want) {
+			t.Errorf("newConfig(python=%t, nodejs=%t) languages %v, %v; want %v", tc.python, tc.nodejs, c.languages, err, tc.want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ var (
 	concurrencyFlag = flag.Int("sebs.concurrency", 2, "concurrent calls per iteration in warm mode; functions per burst")
 	memoryFlag      = flag.Duration("sebs.memory", 10*time.Millisecond, "container memory sampling interval; 0 turns sampling off")
 	pythonFlag      = flag.Bool("sebs.python", false, "also benchmark the Python fixtures (or set SEBS_BENCH_PYTHON=1)")
+	nodejsFlag      = flag.Bool("sebs.nodejs", false, "also benchmark the Node.js fixtures (or set SEBS_BENCH_NODEJS=1)")
 )
 
 // config is the suite configuration the flags give.
@@ -30,14 +31,16 @@ type config struct {
 	languages   []string
 }
 
-// parseConfig reads the flags (and SEBS_BENCH_PYTHON).
+// parseConfig reads the flags (and SEBS_BENCH_PYTHON, SEBS_BENCH_NODEJS).
 func parseConfig() (config, error) {
 	python := *pythonFlag || os.Getenv("SEBS_BENCH_PYTHON") == "1"
-	return newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python)
+	nodejs := *nodejsFlag || os.Getenv("SEBS_BENCH_NODEJS") == "1"
+	return newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python, nodejs)
 }
 
-// newConfig checks the settings and says what is wrong with them.
-func newConfig(sizes, modes string, concurrency int, memory time.Duration, python bool) (config, error) {
+// newConfig checks the settings and says what is wrong with them. Go always runs; python and nodejs add
+// those runtimes' fixtures.
+func newConfig(sizes, modes string, concurrency int, memory time.Duration, python, nodejs bool) (config, error) {
 	c := config{concurrency: concurrency, memory: memory, languages: []string{"go"}}
 	for _, s := range splitList(sizes) {
 		if !slices.Contains(fixtures.Sizes, fixtures.Size(s)) {
@@ -63,6 +66,9 @@ func newConfig(sizes, modes string, concurrency int, memory time.Duration, pytho
 	}
 	if python {
 		c.languages = append(c.languages, "python")
+	}
+	if nodejs {
+		c.languages = append(c.languages, "nodejs")
 	}
 	return c, nil
 }

@@ -14,7 +14,7 @@
 // by "#", so the markup and the number of items are still compared. The graph results are compared with a
 // relative tolerance of 1e-9, since floating-point results may differ in their last bits between machines.
 //
-// Python functions run on the Python base image, which the first run on a machine builds from Debian
+// Python and Node.js functions run on their base images, which the first run on a machine builds from Debian
 // packages (a few minutes); -short leaves them out. Without a Docker engine the tests are skipped, unless
 // CI=true: then they fail.
 //

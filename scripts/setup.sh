@@ -2,11 +2,12 @@
 # setup.sh TOOL...: make sure what the tests and benchmarks need is on this machine, for a fresh clone.
 # TOOL is one of:
 #   docker       a Docker engine that answers (installs docker.io and starts dockerd when none does)
-#   debootstrap  what builds the Python base image; needed only while that image is missing
+#   debootstrap  what builds the Python and Node.js base images; needed only while one of them is missing
+#   nodejs       node 18 or later on the host, for the tests of the Node.js wrapper server outside Docker
 #   wrk          the load generator the load test compares against
 # Run as root on Debian (or Ubuntu), it installs what is missing with apt-get; otherwise it says what to
-# install and fails for what the run cannot do without (docker; debootstrap while the image is missing),
-# and warns for wrk, whose comparison the tests then skip (or fail under CI=true).
+# install and fails for what the run cannot do without (docker; debootstrap while an image is missing),
+# and warns for wrk and nodejs, whose tests then skip (or fail under CI=true).
 # make test, make bench and .ci/run call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,12 +46,21 @@ setup_docker() {
 
 setup_debootstrap() {
 	have debootstrap && return 0
-	local tag
-	tag=$(bash fixtures/python/image/build.sh --print-tag)
-	docker image inspect "$tag" >/dev/null 2>&1 && return 0 # the image is built: nothing to bootstrap
+	local lang tag lacking=
+	for lang in python nodejs; do
+		tag=$(bash "fixtures/$lang/image/build.sh" --print-tag)
+		docker image inspect "$tag" >/dev/null 2>&1 || lacking="$lacking $tag"
+	done
+	[ -n "$lacking" ] || return 0 # the images are built: nothing to bootstrap
 	if can_install; then install debootstrap; return 0; fi
-	missing debootstrap "it builds the Python base image $tag, which this engine does not have; or run make with PYTHON=false"
+	missing debootstrap "it builds the base images$lacking, which this engine does not have; or run make with PYTHON=false NODEJS=false"
 	return 1
+}
+
+setup_nodejs() {
+	have node && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' && return 0
+	if can_install; then install nodejs; return 0; fi
+	missing nodejs "the Node.js wrapper server's host tests are skipped without node 18 or later"
 }
 
 setup_wrk() {
@@ -65,7 +75,8 @@ for tool in "$@"; do
 	docker) setup_docker || status=1 ;;
 	debootstrap) setup_debootstrap || status=1 ;;
 	wrk) setup_wrk ;;
-	*) echo "setup: unknown tool $tool (want docker, debootstrap or wrk)" >&2; status=2 ;;
+	nodejs) setup_nodejs ;;
+	*) echo "setup: unknown tool $tool (want docker, debootstrap, nodejs or wrk)" >&2; status=2 ;;
 	esac
 done
 exit $status

@@ -14,8 +14,9 @@
 //
 // Sources: [GoFunction] compiles a Go main package statically on the host into an image FROM scratch,
 // tagged by the hash of the binary, so an unchanged function is never rebuilt; [PythonFunction] mounts a
-// code package on the Python base image ([PythonImage], built locally from Debian packages); [Image] and
-// [UpstreamImage] run images already on the engine; [Fixture] is one of the built-in fixture functions.
+// code package on the Python base image ([PythonImage], built locally from Debian packages), and
+// [NodeFunction] one on the Node.js base image, built the same way; [Image] and [UpstreamImage] (upstream's
+// Python and Node.js local images) run images already on the engine; [Fixture] is one of the built-in fixture functions.
 // Nothing is pulled from a registry.
 //
 // Options: this package's [Option]s and testcontainers-go's own customizers (testcontainers.WithEnv,

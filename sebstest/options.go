@@ -139,7 +139,7 @@ func WithCPUs(n float64) Option {
 
 // WithCode mounts the host directory dir (made absolute) read-only at /function, where upstream SeBS puts
 // a function's code package: for an [Image] whose server loads its code from there. Sources that already
-// own /function ([GoFunction], [PythonFunction], [UpstreamImage], [Fixture]) refuse it: give them the code
+// own /function ([GoFunction], [PythonFunction], [NodeFunction], [UpstreamImage], [Fixture]) refuse it: give them the code
 // directory instead.
 func WithCode(dir string) Option {
 	return option(func(s *settings) error {

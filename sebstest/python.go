@@ -26,14 +26,7 @@ func PythonFunction(codeDir string) Source { return pythonSource{dir: codeDir} }
 type pythonSource struct{ dir string }
 
 func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
-	abs, err := filepath.Abs(p.dir)
-	if err != nil {
-		return spec{}, fmt.Errorf("python function %q: %w", p.dir, err)
-	}
-	if _, err := os.Stat(filepath.Join(abs, "function", "function.py")); err != nil {
-		return spec{}, fmt.Errorf("python function %s: want function/function.py with handler(event) inside: %w", abs, err)
-	}
-	hash, err := dirHash(abs)
+	abs, hash, err := codePackage(p.dir, sebs.LanguagePython)
 	if err != nil {
 		return spec{}, err
 	}
@@ -50,10 +43,12 @@ func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress 
 // pythonVersion is the Python of the base image (Debian bookworm's python3).
 const pythonVersion = "3.11"
 
-// UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11 or
-// one built from upstream's dockerfiles), with upstream's command (/bin/bash /sebs/run_server.sh 9000) and
-// the code package in codeDir mounted read-only at /function, as upstream's local platform does. The image
-// must already be on the engine.
+// UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11,
+// run.local.nodejs.18, or one built from upstream's dockerfiles), with upstream's command (/bin/bash
+// /sebs/run_server.sh 9000, the same for both languages) and the code package in codeDir mounted read-only at
+// /function, as upstream's local platform does. The image must already be on the engine. The function's
+// language is the code package's (function/function.py or function/function.js), its version the image tag's
+// (run.local.<language>.<version>) or that of our base image of the language.
 //
 // Upstream's entrypoint starts as root, creates a user with the uid and gid in CONTAINER_UID and
 // CONTAINER_GID, and switches to it before the server starts. So, unlike our own runtimes, such a
@@ -102,7 +97,9 @@ func (u upstreamSource) resolve(ctx context.Context, eng *engine.Engine, progres
 	}
 	sp.codeDir, sp.ownsPath = abs, true
 	sp.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
-	sp.language, sp.version = sebs.LanguagePython, pythonVersion
+	if sp.language, sp.version, err = upstreamRuntime(u.ref, abs); err != nil {
+		return spec{}, err
+	}
 	sp.capAdd = UpstreamCapabilities()
 	uid, gid := upstreamUser()
 	sp.env = map[string]string{

@@ -49,7 +49,7 @@ func (i imageSource) resolve(ctx context.Context, eng *engine.Engine, _ io.Write
 }
 
 // Fixture is the source of one of the built-in fixture functions (see package fixtures) in the given
-// language: sebs.LanguageGo or sebs.LanguagePython. The fixture's benchmark name and its memory and
+// language: sebs.LanguageGo, sebs.LanguagePython or sebs.LanguageNodeJS. The fixture's benchmark name and its memory and
 // timeout are the function's defaults.
 func Fixture(name string, lang sebs.Language) Source {
 	return fixtureSource{name: name, lang: lang}
@@ -75,8 +75,14 @@ func (f fixtureSource) resolve(ctx context.Context, eng *engine.Engine, progress
 			return spec{}, fmt.Errorf("fixture %q in Python: %w", f.name, err)
 		}
 		src = PythonFunction(dir)
+	case sebs.LanguageNodeJS:
+		dir, err := fixtures.NodeSource(f.name)
+		if err != nil {
+			return spec{}, fmt.Errorf("fixture %q in Node.js: %w", f.name, err)
+		}
+		src = NodeFunction(dir)
 	default:
-		return spec{}, fmt.Errorf("fixture %q: no fixtures in language %q (have go and python)", f.name, f.lang)
+		return spec{}, fmt.Errorf("fixture %q: no fixtures in language %q (have go, python and nodejs)", f.name, f.lang)
 	}
 	sp, err := src.resolve(ctx, eng, progress)
 	if err != nil {

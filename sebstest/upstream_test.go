@@ -86,15 +86,7 @@ func TestUpstreamImage(t *testing.T) {
 // serverUID returns the uid the function's server.py process runs as.
 func serverUID(ctx context.Context, t *testing.T, fn *Function) string {
 	t.Helper()
-	top, err := fn.eng.ContainerTop(ctx, fn.ContainerID(), client.ContainerTopOptions{Arguments: []string{"-o", "pid,uid,args"}})
-	require.NoError(t, err)
-	for _, p := range top.Processes {
-		if len(p) == 3 && strings.Contains(p[2], "server.py") {
-			return strings.TrimSpace(p[1])
-		}
-	}
-	t.Fatalf("no server.py process in the container: %v", top.Processes)
-	return ""
+	return processUID(ctx, t, fn, "server.py")
 }
 
 // upstreamStandIn builds (or reuses) the stand-in upstream image on the Python base image.
