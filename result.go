@@ -225,7 +225,7 @@ type ExecutionResult struct {
 // Detail is what this package records beyond upstream's model.
 //
 // JSON keys: connection_reused, container_id, handler_ns, memory_samples,
-// timestamp_source, first_byte_user_ns, startup_user_ns.
+// timestamp_source, first_byte_user_ns, startup_user_ns, address.
 type Detail struct {
 	// ConnectionReused says whether the HTTP call reused a kept-alive
 	// connection, in which case HTTP startup includes no TCP connect.
@@ -253,6 +253,11 @@ type Detail struct {
 	// kernel's handshake), the request's first write on a reused one
 	// (startup 0).
 	StartupUserNS int64 `json:"startup_user_ns,omitempty"`
+	// Address says how the call reached the function's container, when the
+	// code that started it knows: "bridge" (the container's own address on
+	// its engine's network, no proxy in between) or "published" (a port
+	// published on the host, through Docker's userland proxy).
+	Address string `json:"address,omitempty"`
 }
 
 // HandlerDuration returns the handler's duration reported by the function,

@@ -47,6 +47,7 @@ type settings struct {
 	pollEvery    time.Duration
 	memInterval  time.Duration
 	keepAlive    bool
+	published    bool // issue 16: WithPublishedPort (address.go)
 	coldMode     ColdMode
 	progress     io.Writer
 	pidsLimit    int64
