@@ -89,14 +89,5 @@ func TestKstampFidelityTrigger(t *testing.T) {
 	printExcess("startup, result (kernel handshake)", kUp)
 	printExcess("startup, detail.startup_user_ns (user space)", uUp)
 	fmt.Printf("  results with timestamp_source \"user\": %d\n", users)
-	if len(k) == 0 {
-		t.Fatal("no result had kernel times")
-	}
-	if users > calls/100 {
-		t.Errorf("%d of %d results fell back to user-space times", users, calls)
-	}
-	if km > fidelityMedianTarget || kp > fidelityP95Target {
-		t.Errorf("kernel first-byte error %v median / %v p95: the target is <= %v / <= %v",
-			km, kp, fidelityMedianTarget, fidelityP95Target)
-	}
+	requireFidelity(t, len(k), users, calls, km, kp)
 }

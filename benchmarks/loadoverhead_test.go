@@ -1,7 +1,6 @@
 package benchmarks
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
 	"github.com/gosebs/sebs/sebstest/bench"
 )
@@ -34,17 +32,7 @@ const loadConcurrency = 64
 //	for i in 1 2 3; do ./bench.test -test.run '^$' -test.bench LoadOverhead; done > load.txt
 //	go tool benchstat -col /impl -ignore /round load.txt
 func BenchmarkLoadOverhead(b *testing.B) {
-	sebstest.RequireDocker(b)
-	bm, err := fixtures.Lookup("sleep")
-	if err != nil {
-		b.Fatal(err)
-	}
-	fn := startFunction(b, bm, "go", config{})
-	input := map[string]any{"sleep": 0}
-	body, err := json.Marshal(input)
-	if err != nil {
-		b.Fatal(err)
-	}
+	fn, body, validate := sleepZero(b)
 	fn.HTTPTrigger().KeepAlive = true
 	defer fn.HTTPTrigger().Close()
 	url := "http://" + fn.URL + "/"
@@ -55,7 +43,6 @@ func BenchmarkLoadOverhead(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	validate := func(out json.RawMessage) error { return bm.Validate(input, out) }
 	sebstestLoad := func(b *testing.B) {
 		rec, err := bench.NewRecorder(b.TempDir())
 		if err != nil {

@@ -25,7 +25,6 @@ import (
 // is measured.
 const warmUpCalls = 500
 
-
 // BenchmarkHarnessOverhead measures what the harness costs per call: bench.Run in warm mode (one
 // call at a time, every output validated, every sample kept) against a plain net/http loop posting the
 // same body to the same warm container, in the same run, with the same connection mode. The targets
@@ -49,17 +48,7 @@ const warmUpCalls = 500
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
 func BenchmarkHarnessOverhead(b *testing.B) {
-	sebstest.RequireDocker(b)
-	bm, err := fixtures.Lookup("sleep")
-	if err != nil {
-		b.Fatal(err)
-	}
-	fn := startFunction(b, bm, "go", config{})
-	input := map[string]any{"sleep": 0}
-	body, err := json.Marshal(input)
-	if err != nil {
-		b.Fatal(err)
-	}
+	fn, body, validate := sleepZero(b)
 	paths := addressPaths(b, fn)
 	// Warm up: the first few hundred calls after a container starts are slower (measured: the first
 	// sub-benchmark of a process ran 15% slower than the same one a round later), which would otherwise
@@ -76,7 +65,6 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 		}
 	}
 	fn.HTTPTrigger().Close()
-	validate := func(out json.RawMessage) error { return bm.Validate(input, out) }
 	for _, p := range paths {
 		// The function moves to the path's address for its sub-benchmarks (the container stays the
 		// same); its results' detail.address keeps saying how sebstest reached it at start.
@@ -99,6 +87,23 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 			b.Run(name("sebstest", 2), harnessLoop(fn, keep, body, validate))
 		}
 	}
+}
+
+// sleepZero starts the Go sleep fixture for an overhead benchmark and returns it with the body of a
+// zero-second sleep and the fixture's validator for its output.
+func sleepZero(b *testing.B) (*sebstest.Function, []byte, func(json.RawMessage) error) {
+	sebstest.RequireDocker(b)
+	bm, err := fixtures.Lookup("sleep")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := map[string]any{"sleep": 0}
+	body, err := json.Marshal(input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fn := startFunction(b, bm, "go", config{})
+	return fn, body, func(out json.RawMessage) error { return bm.Validate(input, out) }
 }
 
 // harnessLoop is bench.Run in warm mode over fn, one call at a time.

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
@@ -97,24 +96,6 @@ func TestPublishedPortOption(t *testing.T) {
 	assert.NotContains(t, progress.String(), "not its bridge address", "a path the caller chose is not a fallback to log")
 }
 
-// syncBuffer is a bytes.Buffer safe for the progress writer's concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestBridgeFallback: when the engine's bridge is not on this machine (made to look so here), the
 // function is invoked on its published port and the reason is logged.
 func TestBridgeFallback(t *testing.T) {
@@ -122,7 +103,7 @@ func TestBridgeFallback(t *testing.T) {
 	orig := localAddrs
 	localAddrs = func() []netip.Addr { return nil }
 	t.Cleanup(func() { localAddrs = orig })
-	var progress syncBuffer
+	var progress bytes.Buffer // written by New, in this goroutine
 	fn := New(t, Fixture("sleep", sebs.LanguageGo), WithProgress(&progress))
 	assert.Equal(t, addrPublished, fn.inst.address)
 	requireAddressed(t, fn)
