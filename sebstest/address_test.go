@@ -97,7 +97,8 @@ func TestPublishedPortOption(t *testing.T) {
 }
 
 // TestBridgeFallback: when the engine's bridge is not on this machine (made to look so here), the
-// function is invoked on its published port and the reason is logged.
+// function is invoked on its published port and the reason is logged. It swaps a package variable, so
+// it must not run in parallel with other tests (none of this package's do).
 func TestBridgeFallback(t *testing.T) {
 	requireNoneLeft(t)
 	orig := localAddrs
