@@ -177,3 +177,24 @@ endif
 merge:
 	@test -n "$(SHARDS)" || { echo "make merge needs SHARDS='<results dir> ...' (and MERGED=<new dir>, default out/merged)"; exit 2; }
 	$(GO) run ./cmd/sebs-merge $(MERGED) $(SHARDS)
+
+.PHONY: bench-fidelity
+## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS processes (about a minute
+## each): the trigger and bench.Run against bare net/http, fresh and keep-alive, on the container's bridge
+## address and on its published port (the bridge against the published port beside it); bench.Run's warm
+## mode at concurrency 64 against a bare net/http loop and wrk on the same container. Raw in
+## out/fidelity-bench.txt.
+FIDELITY_ROUNDS    ?= 3
+FIDELITY_BENCHTIME ?= 1s
+bench-fidelity:
+	mkdir -p bin out
+	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
+	cd benchmarks && for i in $$(seq $(FIDELITY_ROUNDS)); do ../bin/benchmarks.test -test.run '^$$' \
+		-test.bench '^Benchmark(HarnessOverhead|LoadOverhead)$$' -test.benchtime $(FIDELITY_BENCHTIME) -test.benchmem; \
+		done > ../out/fidelity-bench.txt
+	@echo "== overhead: each implementation against impl=net-http on the same path and connection mode (target +2%)"
+	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round out/fidelity-bench.txt
+	@echo "== path: the published port (Docker's proxy) against the bridge address, same implementation"
+	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round out/fidelity-bench.txt
+	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
+	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest wrk)' -ignore /round out/fidelity-bench.txt

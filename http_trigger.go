@@ -71,8 +71,11 @@ type transportKey struct {
 }
 
 // NewHTTPTrigger returns a trigger for url ("host:port" or a full URL) with
-// fresh connections per call and no timeout.
+// fresh connections per call and no timeout. On Linux it makes sure the
+// kernel stamps received packets from now on (kstampWarm), since stamping
+// switches on some milliseconds after it is first asked for.
 func NewHTTPTrigger(url string) *HTTPTrigger {
+	kstampWarm()
 	return &HTTPTrigger{URL: url}
 }
 
@@ -127,14 +130,19 @@ func (t *HTTPTrigger) setup() (*http.Client, string, error) {
 	}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	t.tr = &http.Transport{
-		Proxy:               nil, // functions are local: never go through a proxy
-		DialContext:         dialer.DialContext,
-		DisableKeepAlives:   !key.keepAlive,
+		Proxy: nil, // functions are local: never go through a proxy
+		// Kernel receive stamps (kstamp.go); fresh connections end with a reset.
+		DialContext:         kstampDialer(dialer, !key.keepAlive),
 		DisableCompression:  true,
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 		TLSClientConfig:     &tls.Config{InsecureSkipVerify: key.insecure}, //nolint:gosec // the user's choice, as upstream's verify_ssl
+	}
+	if !key.keepAlive {
+		// A fresh connection per call, closed by us once the response is read, without
+		// "Connection: close": a server FIN behind the response would take over its stamp.
+		t.tr.MaxIdleConnsPerHost = -1
 	}
 	t.client = &http.Client{
 		Transport: t.tr,
@@ -183,6 +191,7 @@ type invocation struct {
 	gotConnNS   atomic.Int64
 	firstByteNS atomic.Int64
 	reused      atomic.Bool
+	conn        atomic.Pointer[kstampConn] // the call's connection, when it takes kernel stamps
 	trace       httptrace.ClientTrace
 }
 
@@ -191,6 +200,7 @@ type invocation struct {
 func (inv *invocation) gotConn(info httptrace.GotConnInfo) {
 	inv.gotConnNS.Store(int64(time.Since(inv.t0)))
 	inv.reused.Store(info.Reused)
+	inv.conn.Store(kstampMark(info.Conn))
 }
 
 func (inv *invocation) gotFirstByte() {
@@ -316,9 +326,37 @@ func (inv *invocation) finish(end time.Time) {
 	r.Times.ClientEnd = end.Round(0)
 	inv.startup = time.Duration(inv.gotConnNS.Load()).Seconds()
 	inv.firstByte = time.Duration(inv.firstByteNS.Load()).Seconds()
+	inv.kernelTimes()
 	r.Times.HTTPStartup = &inv.startup
 	r.Times.HTTPFirstByteReturn = &inv.firstByte
 	inv.detail.ConnectionReused = inv.reused.Load()
+}
+
+// kernelTimes replaces the trace's first byte and startup with the kernel's
+// receive stamps where the call's connection took them (kstamp.go), keeping
+// the user-space times in Detail, and records which source was used.
+func (inv *invocation) kernelTimes() {
+	inv.detail.TimestampSource = timestampUser
+	st, ok := inv.conn.Load().stamps() // a nil *kstampConn reports none
+	if !ok {
+		return
+	}
+	fb, ok := st.firstByte()
+	if !ok {
+		return
+	}
+	inv.detail.TimestampSource = timestampKernel
+	inv.detail.FirstByteUserNS = inv.firstByteNS.Load()
+	inv.detail.StartupUserNS = inv.gotConnNS.Load()
+	inv.firstByte = fb.Seconds()
+	// Both times count from the request's zero: on a fresh connection the
+	// SYN, on a reused one the request's first write, before which nothing
+	// of the connection's setup happened, so its startup is 0 (the time
+	// spent taking it from the pool stays in StartupUserNS).
+	inv.startup = 0
+	if up, ok := st.startup(); ok {
+		inv.startup = up.Seconds()
+	}
 }
 
 // transportError classifies an error from sending the request or reading the

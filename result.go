@@ -224,7 +224,8 @@ type ExecutionResult struct {
 
 // Detail is what this package records beyond upstream's model.
 //
-// JSON keys: connection_reused, container_id, handler_ns, memory_samples.
+// JSON keys: connection_reused, container_id, handler_ns, memory_samples,
+// timestamp_source, first_byte_user_ns, startup_user_ns, address.
 type Detail struct {
 	// ConnectionReused says whether the HTTP call reused a kept-alive
 	// connection, in which case HTTP startup includes no TCP connect.
@@ -238,6 +239,25 @@ type Detail struct {
 	// MemorySamples are memory readings of the function's container taken
 	// during the call, if sampling was on.
 	MemorySamples []MemorySample `json:"memory_samples,omitempty"`
+	// TimestampSource says where the result's HTTP startup and first-byte
+	// times come from: "kernel" (receive timestamps of the call's socket,
+	// Linux) or "user" (the client's trace, net/http/httptrace).
+	TimestampSource string `json:"timestamp_source,omitempty"`
+	// FirstByteUserNS is the user-space first-byte time (ns from the call's
+	// start) when kernel times replaced it in Times; 0 otherwise.
+	FirstByteUserNS int64 `json:"first_byte_user_ns,omitempty"`
+	// StartupUserNS is the user-space HTTP startup (ns from the call's start
+	// to the connection in hand) when kernel times replaced it; 0 otherwise.
+	// With kernel times both HTTP startup and first byte count from the
+	// request's zero: the SYN on a fresh connection (startup is then the
+	// kernel's handshake), the request's first write on a reused one
+	// (startup 0).
+	StartupUserNS int64 `json:"startup_user_ns,omitempty"`
+	// Address says how the call reached the function's container, when the
+	// code that started it knows: "bridge" (the container's own address on
+	// its engine's network, no proxy in between) or "published" (a port
+	// published on the host, through Docker's userland proxy).
+	Address string `json:"address,omitempty"`
 }
 
 // HandlerDuration returns the handler's duration reported by the function,

@@ -79,12 +79,13 @@ func attach(ctx context.Context, eng *engine.Engine, s *settings, lf *sebs.Local
 	}
 	f := &Function{eng: eng, s: s, spec: sp, ep: eng.Endpoint()}
 	inst := &instance{id: res.Container.ID}
-	if inst.port, err = f.hostPort(ctx, inst.id); err != nil {
+	f.resolveAddress(ctx, inst) // issue 16: bridge address or published port (address.go)
+	if err := f.readPort(ctx, inst); err != nil {
 		return nil, err
 	}
 	f.inst = inst
 	url := inst.url(f.ep)
-	if h, p, ok := strings.Cut(lf.URL, ":"); ok && p == strconv.Itoa(inst.port) && h != "" {
+	if h, p, ok := strings.Cut(lf.URL, ":"); ok && p == strconv.Itoa(inst.port) && h != "" && inst.address == addrPublished {
 		url = lf.URL
 	}
 	// A fresh model: the JSON's own trigger is replaced by the one NewLocalFunction attaches.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -25,12 +26,20 @@ type instance struct {
 	ctr     *testcontainers.DockerContainer // nil for a container found by Attach
 	id      string
 	port    int
+	host    string // issue 16: the bridge address it is invoked on; "" for the engine's host (address.go)
+	address string // issue 16: addrBridge or addrPublished
 	startup sebs.Startup
 	wait    wait.Strategy // the caller's readiness strategy, nil for ours; restarts wait with it too
 	retired bool          // removed (Retire, or a failed replacement): nothing to remove any more
 }
 
-func (i *instance) url(ep engine.Endpoint) string { return ep.Host + ":" + strconv.Itoa(i.port) }
+func (i *instance) url(ep engine.Endpoint) string {
+	host := ep.Host
+	if i.host != "" { // issue 16: the container's own address (address.go)
+		host = i.host
+	}
+	return net.JoinHostPort(host, strconv.Itoa(i.port))
+}
 
 // launch creates and starts one container, waits until it is ready, and times the three phases; on
 // failure it removes the container.

@@ -25,6 +25,14 @@
 // limit, all capabilities dropped and no-new-privileges; readiness is [ForProtocol], a 2 ms poll of the
 // function's protocol, unless the caller passes a wait strategy of their own.
 //
+// Addressing: with a local engine on Linux, a function is invoked on its container's own address on the
+// engine's bridge network and its own port (172.17.0.x:9000), as upstream SeBS does, so no Docker proxy
+// sits inside the measurement; readiness polls that address too. Where it is not reachable (Docker Desktop,
+// a remote engine, a network whose gateway is not on this machine), or with [WithPublishedPort], the port
+// published on the host is used instead, the reason logged to the progress writer. Each result's
+// detail.address says which ("bridge" or "published"); a cold start moves the function to its new
+// container's address.
+//
 // Measurement: every start times its phases ([sebs.Startup]: create, start, ready); [Function.ColdStart]
 // and [Function.ColdInvoke] force cold starts (a new container, or a restart: [ColdMode]);
 // [WithMemorySampling] samples the container's memory from its cgroup. Each function talks to Docker

@@ -48,13 +48,16 @@ func (f *Function) ContainerID() string {
 // stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
 	if f.mem == nil {
-		return f.LocalFunction.Invoke(ctx, payload)
+		res, err := f.LocalFunction.Invoke(ctx, payload)
+		f.noteAddress(res) // issue 16 (address.go)
+		return res, err
 	}
 	began := time.Now()
 	res, err := f.LocalFunction.Invoke(ctx, payload)
 	if res != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
+	f.noteAddress(res) // issue 16 (address.go)
 	return res, err
 }
 

@@ -48,6 +48,7 @@ type settings struct {
 	pollEvery    time.Duration
 	memInterval  time.Duration
 	keepAlive    bool
+	published    bool // issue 16: WithPublishedPort (address.go)
 	coldMode     ColdMode
 	coldHook     func(context.Context) error // Endpoint only (WithColdHook)
 	progress     io.Writer

@@ -101,11 +101,12 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 	if strategy == nil {
 		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
 	}
-	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, ctr: inst.ctr}
 	began := time.Now()
+	f.resolveAddress(ctx, inst) // issue 16: bridge address or published port (address.go)
+	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
 	err := strategy.WaitUntilReady(ctx, tgt)
 	if err == nil {
-		inst.port, err = f.hostPort(ctx, inst.id)
+		err = f.readPort(ctx, inst) // issue 16 (address.go)
 	}
 	if err == nil {
 		inst.startup.Ready = time.Since(began)

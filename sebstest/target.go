@@ -24,12 +24,20 @@ type target struct {
 	eng  *engine.Engine
 	id   string
 	host string
-	ctr  *testcontainers.DockerContainer // for Exec and file copies; nil for an attached container
+	// bridge is the container's own address when the function is invoked on it (address.go): Host
+	// returns it, and MappedPort the container port itself, so readiness polls what the calls will use.
+	bridge string
+	ctr    *testcontainers.DockerContainer // for Exec and file copies; nil for an attached container
 }
 
 var _ wait.StrategyTarget = (*target)(nil)
 
-func (t *target) Host(context.Context) (string, error) { return t.host, nil }
+func (t *target) Host(context.Context) (string, error) {
+	if t.bridge != "" {
+		return t.bridge, nil
+	}
+	return t.host, nil
+}
 
 func (t *target) Inspect(ctx context.Context) (*container.InspectResponse, error) {
 	res, err := t.eng.ContainerInspect(ctx, t.id, client.ContainerInspectOptions{})
@@ -51,13 +59,20 @@ func (t *target) Ports(ctx context.Context) (network.PortMap, error) {
 	return c.NetworkSettings.Ports, nil
 }
 
-// MappedPort returns the host port the container port is published on.
+// MappedPort returns the host port the container port is published on, or the container port itself
+// when the container is reached on its bridge address.
 func (t *target) MappedPort(ctx context.Context, port string) (network.Port, error) {
+	if t.bridge != "" {
+		if !strings.Contains(port, "/") {
+			port += "/tcp"
+		}
+		return network.ParsePort(port)
+	}
 	ports, err := t.Ports(ctx)
 	if err != nil {
 		return network.Port{}, err
 	}
-	want, _, _ := strings.Cut(port, "/")
+	want := portNumber(port)
 	for p, bindings := range ports {
 		if strconv.Itoa(int(p.Num())) != want {
 			continue
@@ -98,4 +113,10 @@ func (t *target) CopyFileFromContainer(ctx context.Context, path string) (io.Rea
 		return nil, errors.New("copying files from an attached function container is not supported by this wait target")
 	}
 	return t.ctr.CopyFileFromContainer(ctx, path)
+}
+
+// portNumber is the number of a port spec such as "9000/tcp".
+func portNumber(port string) string {
+	n, _, _ := strings.Cut(port, "/")
+	return n
 }

@@ -72,7 +72,10 @@ func mask(v any, volatile map[string]maskKind) any {
 		for k, e := range x {
 			kind := volatile[k]
 			_, isNumber := e.(json.Number)
+			_, isDetail := x["connection_reused"]
 			switch {
+			case kind == maskDrop && isDetail: // issue 16 (detailMachineKeys)
+				delete(x, k)
 			case kind == maskAny || (kind == maskNumbers && isNumber):
 				x[k] = placeholder(k, e)
 			default:

@@ -36,7 +36,17 @@ type maskKind int
 const (
 	maskAny     maskKind = iota + 1 // every value
 	maskNumbers                     // numbers only
+	maskDrop                        // removed from a result's detail (issue 16: see detailMachineKeys)
 )
+
+// detailMachineKeys are keys of a result's detail whose presence, not only value, depends on the machine
+// and the moment (issue 16): where the times came from (kernel stamps exist on Linux only, and not for
+// every call), the user-space times kept beside kernel ones, and how the container was reached (its
+// bridge address or a published port). [Result] drops them from any object that is a detail (has
+// "connection_reused"), unless [Keep] or [Raw] says otherwise.
+func detailMachineKeys() []string {
+	return []string{"timestamp_source", "first_byte_user_ns", "startup_user_ns", "address"}
+}
 
 // An Option changes how [Result] and [JSON] normalise, store and compare a value.
 type Option func(*config)
@@ -63,6 +73,9 @@ func newConfig(opts []Option) *config {
 	}
 	for _, k := range numericVolatileKeys() {
 		c.volatile[k] = maskNumbers
+	}
+	for _, k := range detailMachineKeys() { // issue 16
+		c.volatile[k] = maskDrop
 	}
 	for _, o := range opts {
 		o(c)
