@@ -81,6 +81,9 @@ func (f *Function) Stop(ctx context.Context) error {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
 		errs = append(errs, f.LocalFunction.Stop(ctx))
+		if f.spec.cleanup != nil {
+			errs = append(errs, f.spec.cleanup())
+		}
 		_ = f.eng.Close()
 		if err := errors.Join(errs...); err != nil {
 			f.stopErr = fmt.Errorf("sebstest: stop %s: %w", f.Name, err)
