@@ -147,3 +147,18 @@ clean-images: clean
 .PHONY: test-remote
 test-remote:
 	$(GO) test -count=1 -timeout 10m -v -run . ./internal/netnsengine/...
+
+## bench-sebs: BenchmarkSeBSDir over SeBS benchmark directories in upstream's layout (SEBS_DIRS: directories
+## or benchmarks roots, comma-separated, e.g. SEBS_DIRS=../serverless-benchmarks/benchmarks; default
+## $SEBS_BENCHMARK_DIRS, else our fixtures/upstream), in Python, every output checked by the directory's own
+## validate_output. Benchmarks that need storage or NoSQL are skipped with the reason. SIZES, MODES,
+## COLD_MODES, BENCHTIME, COLD_BENCHTIME, CONCURRENCY and RESULTS work as for make bench.
+SEBS_DIRS ?= $(or $(SEBS_BENCHMARK_DIRS),fixtures/upstream)
+sebs_comma := ,
+sebs_space := $(subst ,, )
+SEBS_DIRS_ABS = $(subst $(sebs_space),$(sebs_comma),$(abspath $(subst $(sebs_comma),$(sebs_space),$(SEBS_DIRS))))
+SEBS_FLAGS = -sebs.dirs=$(SEBS_DIRS_ABS) -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY)
+.PHONY: bench-sebs
+bench-sebs: bench-setup python-image
+	$(GO) test -run '^$$' -bench '^BenchmarkSeBSDir$$' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SEBS_FLAGS) -sebs.modes=$(MODES)
+	$(GO) test -run '^$$' -bench '^BenchmarkSeBSDir$$' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SEBS_FLAGS) -sebs.modes=$(COLD_MODES)

@@ -87,7 +87,7 @@ func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDi
 		tb.Fatal(err)
 	}
 	if why := refusal(bm.Runnable(sebs.LanguagePython)); why != "" {
-		tb.Skip(why)
+		skip(tb, why)
 	}
 	sebstest.RequireDocker(tb)
 	ctx := context.Background()
@@ -116,7 +116,7 @@ func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDi
 	for _, size := range sizes {
 		in, err := sess.GenerateInput(ctx, size)
 		if needsService(err) { // its generate_input called upload_func or nosql_func
-			tb.Skip(refusal(err))
+			skip(tb, refusal(err))
 		}
 		if err != nil {
 			tb.Fatalf("%s: input for size %s: %v", bm.Name, size, err)
@@ -138,6 +138,16 @@ func refusal(err error) string {
 	default:
 		return "cannot run here: " + err.Error()
 	}
+}
+
+// skip skips tb with why, which it also prints without -v: go test prints a skipped benchmark's reason only
+// in verbose mode, and a user must see which directories did not run, and why.
+func skip(tb testing.TB, why string) {
+	tb.Helper()
+	if !testing.Verbose() {
+		fmt.Printf("--- SKIP: %s\n    %s\n", tb.Name(), why)
+	}
+	tb.Skip(why)
 }
 
 // needsService reports whether err says the benchmark needs object storage or a NoSQL store.
