@@ -106,10 +106,10 @@ func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDi
 	})
 	unmet, err := sess.UnmetRequirements(ctx)
 	if err != nil {
-		tb.Logf("%s: requirements not checked: %v", bm.Name, err)
+		note(tb, fmt.Sprintf("%s: requirements not checked: %v", bm.Name, err))
 	}
 	for _, u := range unmet {
-		tb.Logf("%s: requirement %q not met by the Python image (%s); running anyway", bm.Name, u.Line, u.Reason)
+		note(tb, fmt.Sprintf("%s: requirement %q not met by the Python image (%s); running anyway", bm.Name, u.Line, u.Reason))
 	}
 	d := &benchDir{bm: bm, sess: sess, src: sebstest.BenchmarkDir(dir, sebs.LanguagePython),
 		inputs: map[fixtures.Size]json.RawMessage{}}
@@ -140,14 +140,24 @@ func refusal(err error) string {
 	}
 }
 
-// skip skips tb with why, which it also prints without -v: go test prints a skipped benchmark's reason only
-// in verbose mode, and a user must see which directories did not run, and why.
+// skip skips tb with why, printed also without -v (see note).
 func skip(tb testing.TB, why string) {
 	tb.Helper()
 	if !testing.Verbose() {
 		fmt.Printf("--- SKIP: %s\n    %s\n", tb.Name(), why)
 	}
 	tb.Skip(why)
+}
+
+// note logs msg to tb and, without -v, prints it too: go test shows the log of a benchmark that has
+// sub-benchmarks (or was skipped) only in verbose mode, and a user must see which directories did not run
+// and which requirements are not met.
+func note(tb testing.TB, msg string) {
+	tb.Helper()
+	if !testing.Verbose() {
+		fmt.Printf("--- NOTE: %s\n    %s\n", tb.Name(), msg)
+	}
+	tb.Log(msg)
 }
 
 // needsService reports whether err says the benchmark needs object storage or a NoSQL store.
