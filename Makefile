@@ -198,3 +198,18 @@ bench-fidelity:
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
 	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest wrk)' -ignore /round out/fidelity-bench.txt
+
+## bench-sebs: BenchmarkSeBSDir over SeBS benchmark directories in upstream's layout (SEBS_DIRS: directories
+## or benchmarks roots, comma-separated, e.g. SEBS_DIRS=../serverless-benchmarks/benchmarks; default
+## $SEBS_BENCHMARK_DIRS, else our fixtures/upstream), in Python, every output checked by the directory's own
+## validate_output. Benchmarks that need storage or NoSQL are skipped with the reason. SIZES, MODES,
+## COLD_MODES, BENCHTIME, COLD_BENCHTIME, CONCURRENCY and RESULTS work as for make bench.
+SEBS_DIRS ?= $(or $(SEBS_BENCHMARK_DIRS),fixtures/upstream)
+sebs_comma := ,
+sebs_space := $(subst ,, )
+SEBS_DIRS_ABS = $(subst $(sebs_space),$(sebs_comma),$(abspath $(subst $(sebs_comma),$(sebs_space),$(SEBS_DIRS))))
+SEBS_FLAGS = -sebs.dirs=$(SEBS_DIRS_ABS) -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY)
+.PHONY: bench-sebs
+bench-sebs: bench-setup python-image
+	$(GO) test -run '^$$' -bench '^BenchmarkSeBSDir$$' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SEBS_FLAGS) -sebs.modes=$(MODES)
+	$(GO) test -run '^$$' -bench '^BenchmarkSeBSDir$$' -benchmem -benchtime $(COLD_BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SEBS_FLAGS) -sebs.modes=$(COLD_MODES)

@@ -92,6 +92,9 @@ func (f *Function) Stop(ctx context.Context) error {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
 		errs = append(errs, f.LocalFunction.Stop(ctx))
+		if f.spec.cleanup != nil {
+			errs = append(errs, f.spec.cleanup())
+		}
 		if !f.isEndpoint() {
 			_ = f.eng.Close()
 		}

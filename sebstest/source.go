@@ -33,6 +33,7 @@ type spec struct {
 	readOnly  bool                // the root filesystem can be read-only (our static Go runtime)
 	capAdd    []string            // capabilities the image's own start-up needs; all others are dropped
 	env       map[string]string   // environment the image's start-up expects; the caller's env wins
+	cleanup   func() error        // removes what resolve made on the host (a laid-out package) once the function stops; nil for none
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with

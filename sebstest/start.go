@@ -96,6 +96,12 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
+	started := false
+	defer func() {
+		if !started && sp.cleanup != nil {
+			_ = sp.cleanup()
+		}
+	}()
 	if s.codeDir != "" && sp.ownsPath {
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: WithCode(%s): the source %s already uses /function (its binary or code package); "+
@@ -115,6 +121,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		_ = f.Stop(context.Background())
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
+	started = true
 	fmt.Fprintf(s.progress, "sebstest: started %s (%s) at %s in %s\n", f.Name, engine.ShortID(inst.id), f.URL, inst.startup.Total().Round(time.Millisecond))
 	return f, nil
 }

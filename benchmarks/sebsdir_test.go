@@ -1,0 +1,207 @@
+package benchmarks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebsdir"
+	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
+)
+
+// BenchmarkSeBSDir runs SeBS benchmark directories in upstream's layout, the ones -sebs.dirs (or
+// SEBS_BENCHMARK_DIRS) names, in Python: bench=<NNN.name>/mode=<mode>/size=<size>[/conc=<n>]. Each
+// directory's code runs as sebstest.BenchmarkDir lays it out, its input for each size comes once from its
+// own generate_input, and every output is checked by its own validate_output, both run in the Python
+// image (one sebsdir.Session per directory). Benchmarks that need object storage or a NoSQL store are
+// skipped with the reason, also under CI=true: gosebs provides neither, so that is a refusal by design,
+// not a missing dependency.
+func BenchmarkSeBSDir(b *testing.B) {
+	cfg, err := parseConfig()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dirs, err := benchmarkDirs(*dirsFlag, os.Getenv(EnvBenchmarkDirs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		b.Skipf("no SeBS benchmark directories: pass -sebs.dirs=<dir,…|benchmarks root> or set %s", EnvBenchmarkDirs)
+	}
+	for _, dir := range dirs {
+		b.Run("bench="+filepath.Base(dir), func(b *testing.B) {
+			d := openBenchmarkDir(b, dir, cfg.sizes)
+			var shared *sebstest.Function // warm and sequential modes share it
+			if slices.Contains(cfg.modes, bench.ModeWarm) || slices.Contains(cfg.modes, bench.ModeSequential) {
+				shared = d.start(b, cfg)
+			}
+			for _, mode := range cfg.modes {
+				b.Run("mode="+string(mode), func(b *testing.B) {
+					for _, size := range cfg.sizes {
+						b.Run("size="+string(size), func(b *testing.B) {
+							d.run(b, mode, size, cfg, shared)
+						})
+					}
+				})
+			}
+		})
+	}
+}
+
+// benchDir is one benchmark directory ready to run: its parsed form, its session (generate_input and
+// validate_output) and the inputs generated for the sizes asked for.
+type benchDir struct {
+	bm     *sebsdir.Benchmark
+	sess   *sebsdir.Session
+	src    sebstest.Source
+	inputs map[fixtures.Size]json.RawMessage
+}
+
+// openBenchmarkDir parses dir, skips tb with the reason when gosebs cannot run it (storage, NoSQL, no
+// Python code), opens its session (closed when tb ends), logs the requirements the Python image does not
+// meet, and generates the input of every size once.
+func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDir {
+	tb.Helper()
+	bm, err := sebsdir.Parse(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if why := refusal(bm.Runnable(sebs.LanguagePython)); why != "" {
+		skip(tb, why)
+	}
+	sebstest.RequireDocker(tb)
+	ctx := context.Background()
+	image, err := sebstest.PythonImage(ctx, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sess, err := sebsdir.Open(ctx, bm, sebsdir.Options{Image: image})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := sess.Close(); err != nil {
+			tb.Errorf("close the session of %s: %v", bm.Name, err)
+		}
+	})
+	unmet, err := sess.UnmetRequirements(ctx)
+	if err != nil {
+		note(tb, fmt.Sprintf("%s: requirements not checked: %v", bm.Name, err))
+	}
+	for _, u := range unmet {
+		note(tb, fmt.Sprintf("%s: requirement %q not met by the Python image (%s); running anyway", bm.Name, u.Line, u.Reason))
+	}
+	d := &benchDir{bm: bm, sess: sess, src: sebstest.BenchmarkDir(dir, sebs.LanguagePython),
+		inputs: map[fixtures.Size]json.RawMessage{}}
+	for _, size := range sizes {
+		in, err := sess.GenerateInput(ctx, size)
+		if needsService(err) { // its generate_input called upload_func or nosql_func
+			skip(tb, refusal(err))
+		}
+		if err != nil {
+			tb.Fatalf("%s: input for size %s: %v", bm.Name, size, err)
+		}
+		d.inputs[size] = in
+	}
+	return d
+}
+
+// refusal returns why the suite skips a benchmark whose Runnable (or generate_input) returned err, or ""
+// when err is nil. A benchmark that needs object storage or a NoSQL store is refused by design, also
+// under CI=true: gosebs provides neither, so the skip is not a missing dependency to install.
+func refusal(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case needsService(err):
+		return "refused by design, also under CI=true (gosebs provides no storage or NoSQL service): " + err.Error()
+	default:
+		return "cannot run here: " + err.Error()
+	}
+}
+
+// skip skips tb with why, printed also without -v (see note).
+func skip(tb testing.TB, why string) {
+	tb.Helper()
+	if !testing.Verbose() {
+		fmt.Printf("--- SKIP: %s\n    %s\n", tb.Name(), why)
+	}
+	tb.Skip(why)
+}
+
+// note logs msg to tb and, without -v, prints it too: go test shows the log of a benchmark that has
+// sub-benchmarks (or was skipped) only in verbose mode, and a user must see which directories did not run
+// and which requirements are not met.
+func note(tb testing.TB, msg string) {
+	tb.Helper()
+	if !testing.Verbose() {
+		fmt.Printf("--- NOTE: %s\n    %s\n", tb.Name(), msg)
+	}
+	tb.Log(msg)
+}
+
+// needsService reports whether err says the benchmark needs object storage or a NoSQL store.
+func needsService(err error) bool {
+	return errors.Is(err, sebsdir.ErrNeedsStorage) || errors.Is(err, sebsdir.ErrNeedsNoSQL)
+}
+
+// validator returns the bench.Spec hook that checks an output of size's input with validate_output.
+func (d *benchDir) validator(ctx context.Context, size fixtures.Size) func(json.RawMessage) error {
+	in := d.inputs[size]
+	return func(out json.RawMessage) error {
+		return d.sess.Validate(ctx, sebs.LanguagePython, in, out)
+	}
+}
+
+// run runs one sub-benchmark, as runOne does for the built-in fixtures.
+func (d *benchDir) run(b *testing.B, mode bench.Mode, size fixtures.Size, cfg config, shared *sebstest.Function) {
+	spec := bench.Spec{
+		Mode:      mode,
+		Payload:   d.inputs[size],
+		Validate:  d.validator(b.Context(), size),
+		Benchmark: d.bm.Name,
+		Language:  string(sebs.LanguagePython),
+		Size:      string(size),
+		Recorder:  recorder,
+	}
+	var fns []*sebstest.Function
+	switch mode {
+	case bench.ModeWarm, bench.ModeSequential:
+		fns = []*sebstest.Function{shared}
+	case bench.ModeCold:
+		fns = []*sebstest.Function{d.start(b, cfg)}
+	case bench.ModeBurst:
+		for range cfg.concurrency {
+			fns = append(fns, d.start(b, cfg))
+		}
+	}
+	if mode == bench.ModeWarm || mode == bench.ModeBurst {
+		spec.Concurrency = cfg.concurrency
+		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) { bench.Run(b, fns, spec) })
+		return
+	}
+	bench.Run(b, fns, spec)
+}
+
+// start starts the directory's function with config.json's timeout and memory, stopped (and its package
+// removed) when tb ends.
+func (d *benchDir) start(tb testing.TB, cfg config) *sebstest.Function {
+	tb.Helper()
+	opts := []testcontainers.ContainerCustomizer{sebstest.WithProgress(io.Discard)}
+	if cfg.memory > 0 {
+		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
+	}
+	return sebstest.New(tb, d.src, opts...)
+}
