@@ -40,17 +40,20 @@ func (f *Function) Startup() sebs.Startup { return f.startup }
 func (f *Function) ContainerID() string { return f.inst.id }
 
 // Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
-// stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
+// stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples. When
+// the call lost its connection because the container was OOM-killed, the error also wraps
+// [ErrOutOfMemory] and names the memory limit.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
 	if f.mem == nil {
-		return f.LocalFunction.Invoke(ctx, payload)
+		res, err := f.LocalFunction.Invoke(ctx, payload)
+		return res, f.explainFailure(ctx, err) // issue 10: an OOM kill is named (oom.go)
 	}
 	began := time.Now()
 	res, err := f.LocalFunction.Invoke(ctx, payload)
 	if res != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
-	return res, err
+	return res, f.explainFailure(ctx, err) // issue 10: an OOM kill is named (oom.go)
 }
 
 // Logs returns up to n of the container's last log lines (stdout and stderr).

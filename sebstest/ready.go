@@ -96,7 +96,8 @@ func (p *ProtocolStrategy) WaitUntilReady(ctx context.Context, target wait.Strat
 
 // awaitReady runs the caller's wait strategy, or ours, against the container, times it as the Ready
 // phase, and reads the published port. A container that stopped first is reported as [ErrNotReady] with
-// its exit code, whether it was OOM-killed, and its last log lines.
+// its exit code, whether it was OOM-killed (then also as [ErrOutOfMemory], naming the limit), and its
+// last log lines.
 func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait.Strategy) error {
 	if strategy == nil {
 		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
@@ -111,9 +112,8 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 		inst.startup.Ready = time.Since(began)
 		return nil
 	}
-	if st, serr := tgt.State(ctx); serr == nil && !st.Running && !st.Restarting {
-		return fmt.Errorf("%w: the container exited with code %d (OOM-killed: %t) before answering%s",
-			ErrNotReady, st.ExitCode, st.OOMKilled, f.logTail(inst.id))
+	if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
+		return f.notReadyExit(*c)
 	}
 	return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
 }
