@@ -44,6 +44,9 @@ func Attach(ctx context.Context, data []byte, opts ...testcontainers.ContainerCu
 	if err != nil {
 		return nil, fmt.Errorf("sebstest: attach %s: %w", lf.Name, err)
 	}
+	if s.noEgress {
+		return nil, fmt.Errorf("sebstest: attach %s: WithoutEgress applies to Start and New only; a function without egress cannot be re-attached", lf.Name)
+	}
 	eng, err := engine.Open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sebstest: attach %s: %w", lf.Name, err)

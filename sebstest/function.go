@@ -28,6 +28,7 @@ type Function struct {
 	inst    *instance    // the current container
 	startup sebs.Startup // phases of the most recent start
 	mem     *memoryLog   // nil when memory is not sampled
+	egress  *egress      // issue 10: the network and forwarder of WithoutEgress (egress.go); nil otherwise
 
 	stopOnce sync.Once
 	stopErr  error
@@ -83,6 +84,7 @@ func (f *Function) Stop(ctx context.Context) error {
 		if f.inst != nil && !f.inst.retired {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
+		errs = append(errs, f.closeEgress(ctx)) // issue 10: after the container, which is on the network
 		errs = append(errs, f.LocalFunction.Stop(ctx))
 		_ = f.eng.Close()
 		if err := errors.Join(errs...); err != nil {

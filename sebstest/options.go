@@ -50,6 +50,7 @@ type settings struct {
 	coldMode     ColdMode
 	progress     io.Writer
 	pidsLimit    int64
+	noEgress     bool                                 // issue 10: WithoutEgress (egress.go)
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 }
 

@@ -104,8 +104,22 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 	}
 	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, ctr: inst.ctr}
 	began := time.Now()
-	err := strategy.WaitUntilReady(ctx, tgt)
-	if err == nil {
+	var (
+		waitOn  wait.StrategyTarget = tgt
+		fwdPort int
+	)
+	if f.egress != nil { // WithoutEgress: no published port; the forwarder's stands in for it
+		var err error
+		if fwdPort, err = f.aimForwarder(ctx, inst.id); err != nil {
+			return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
+		}
+		waitOn = &forwardedTarget{target: tgt, port: fwdPort}
+	}
+	err := strategy.WaitUntilReady(ctx, waitOn)
+	switch {
+	case err == nil && f.egress != nil:
+		inst.port = fwdPort
+	case err == nil:
 		inst.port, err = f.hostPort(ctx, inst.id)
 	}
 	if err == nil {
