@@ -45,16 +45,12 @@ func (f *Function) ContainerID() string { return f.inst.id }
 // the call lost its connection because the container was OOM-killed, the error also wraps
 // [ErrOutOfMemory] and names the memory limit.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
-	if f.mem == nil {
-		res, err := f.LocalFunction.Invoke(ctx, payload)
-		return res, f.explainFailure(ctx, err) // issue 10: an OOM kill is named (oom.go)
-	}
 	began := time.Now()
 	res, err := f.LocalFunction.Invoke(ctx, payload)
-	if res != nil {
+	if res != nil && f.mem != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
-	return res, f.explainFailure(ctx, err) // issue 10: an OOM kill is named (oom.go)
+	return res, f.explainFailure(ctx, began, err) // issue 10: an OOM kill is named (oom.go)
 }
 
 // Logs returns up to n of the container's last log lines (stdout and stderr).
