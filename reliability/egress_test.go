@@ -39,7 +39,8 @@ func TestWithoutEgress(t *testing.T) {
 
 	open := sebstest.New(t, sebstest.GoFunction(dir))
 	peer := sebstest.New(t, sebstest.GoFunction(dir))
-	target := net.JoinHostPort(containerIP(ctx, t, eng, peer.ContainerID()), "9000")
+	peerIP, gw := endpoint(ctx, t, eng, peer.ContainerID())
+	target := net.JoinHostPort(peerIP, "9000")
 	if got := dial(ctx, t, open, target); !got.Connected {
 		t.Fatalf("with the default network the function cannot reach %s either (%s): the test proves nothing", target, got.Error)
 	}
@@ -73,7 +74,6 @@ func TestWithoutEgress(t *testing.T) {
 			}
 		}
 	}
-	gw := bridgeGateway(ctx, t, eng, open.ContainerID())
 	if ln, err := net.Listen("tcp", net.JoinHostPort(gw, "0")); err == nil {
 		go acceptAndClose(ln)
 		got := dial(ctx, t, closed, ln.Addr().String())
@@ -88,8 +88,9 @@ func TestWithoutEgress(t *testing.T) {
 	}
 }
 
-// containerIP returns the container's address on its (one) network.
-func containerIP(ctx context.Context, t *testing.T, eng *engine.Engine, id string) string {
+// endpoint returns the container's address and its gateway (the engine's bridge on this machine) on its
+// (one) network.
+func endpoint(ctx context.Context, t *testing.T, eng *engine.Engine, id string) (ip, gateway string) {
 	t.Helper()
 	res, err := eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
@@ -97,32 +98,13 @@ func containerIP(ctx context.Context, t *testing.T, eng *engine.Engine, id strin
 	}
 	if ns := res.Container.NetworkSettings; ns != nil {
 		for _, ep := range ns.Networks {
-			if ep != nil && ep.IPAddress.IsValid() {
-				return ep.IPAddress.String()
+			if ep != nil && ep.IPAddress.IsValid() && ep.Gateway.IsValid() {
+				return ep.IPAddress.String(), ep.Gateway.String()
 			}
 		}
 	}
-	t.Fatalf("container %s has no address", engine.ShortID(id))
-	return ""
-}
-
-// bridgeGateway returns the gateway address of the container's default network: the engine's bridge
-// on this machine.
-func bridgeGateway(ctx context.Context, t *testing.T, eng *engine.Engine, id string) string {
-	t.Helper()
-	res, err := eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ns := res.Container.NetworkSettings; ns != nil {
-		for _, ep := range ns.Networks {
-			if ep != nil && ep.Gateway.IsValid() {
-				return ep.Gateway.String()
-			}
-		}
-	}
-	t.Fatalf("container %s has no gateway on its default network", engine.ShortID(id))
-	return ""
+	t.Fatalf("container %s has no address and gateway", engine.ShortID(id))
+	return "", ""
 }
 
 // requireInternalOnly checks that the container is on exactly one network, internal and labelled as
