@@ -34,16 +34,17 @@ func (e *oomError) Error() string {
 
 func (e *oomError) Unwrap() []error { return []error{ErrOutOfMemory, e.err} }
 
-// exitGrace bounds how long a failed invocation waits for the engine to report that the function's
-// container stopped when it cannot tell whether the container's process is exiting: the client sees the
-// connection drop as the kernel kills the process, some milliseconds (on a loaded machine, a second or
-// more) before the engine has recorded the exit. When the process is known to be gone or a zombie, the
-// wait goes on until the call's timeout (the trigger's, counted from the call's start) instead; when it
-// is known to run, there is no wait at all. The call never outlasts its timeout for the wait's sake.
-const exitGrace = time.Second
-
-// exitPoll is how often the container's state is read while waiting.
-const exitPoll = 10 * time.Millisecond
+// How long a failed invocation waits for the engine to report that the function's container stopped:
+// the client sees the connection drop as the kernel kills the process, some milliseconds (on a loaded
+// machine, a second or more) before the engine has recorded the exit. When the container's main process
+// is seen running (in /proc, local engines on Linux), there is no wait at all; when it is gone or a
+// zombie, the wait is up to goneGrace; when it cannot be seen, up to exitGrace. The call never outlasts
+// its timeout (the trigger's, counted from the call's start) for the wait's sake.
+const (
+	exitGrace = time.Second
+	goneGrace = 5 * time.Second
+	exitPoll  = 10 * time.Millisecond // how often the container's state is read while waiting
+)
 
 // explainFailure turns a connection failure caused by the function's container being OOM-killed into an
 // error that says so (see [ErrOutOfMemory]); any other error is returned as it is. began is when the call
@@ -65,28 +66,35 @@ func (f *Function) explainFailure(ctx context.Context, began time.Time, err erro
 	return f.outOfMemory(c, err)
 }
 
-// stoppedContainer inspects container id until it is no longer running (ok true), or gives up (ok false):
-// at once when its main process is seen running, after exitGrace when the process cannot be seen, and
-// when ctx ends.
+// stoppedContainer inspects container id until it is no longer running (ok true), or gives up (ok false)
+// as the constants above say, or when ctx ends.
 func (f *Function) stoppedContainer(ctx context.Context, id string) (c container.InspectResponse, ok bool) {
 	tick := time.NewTicker(exitPoll)
 	defer tick.Stop()
-	unseen := time.Now().Add(exitGrace)
+	began := time.Now()
 	for {
 		res, err := f.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 		if err != nil {
 			return c, false
 		}
 		st := res.Container.State
-		if st != nil && !st.Running && !st.Restarting {
+		if st == nil {
+			return c, false
+		}
+		if !st.Running && !st.Restarting {
 			return res.Container, true
 		}
-		if st != nil && isLoopback(f.ep.Host) {
-			if running, known := processRunning(st.Pid); known && running {
+		grace := exitGrace
+		if isLoopback(f.ep.Host) {
+			switch processState(st.Pid, res.Container.ID) {
+			case procRunning:
 				return c, false // the process lives: the connection failed for another reason
-			} else if !known && time.Now().After(unseen) {
-				return c, false
+			case procGone:
+				grace = goneGrace
 			}
+		}
+		if time.Since(began) >= grace {
+			return c, false
 		}
 		select {
 		case <-ctx.Done():
@@ -96,25 +104,38 @@ func (f *Function) stoppedContainer(ctx context.Context, id string) (c container
 	}
 }
 
-// processRunning reports whether the process pid (as the local engine reports a container's main process)
-// runs, as opposed to being gone or a zombie; known is false where /proc cannot tell (not Linux, or no pid).
-func processRunning(pid int) (running, known bool) {
+// What /proc says about a container's main process.
+type procSeen int
+
+const (
+	procUnknown procSeen = iota // not Linux, no pid, or a process of another PID namespace
+	procRunning                 // the container's process runs
+	procGone                    // no such process, or a zombie: it is exiting
+)
+
+// processState reads /proc/<pid> of a container's main process, as a local engine reports it; a process
+// whose cgroup does not name the container is another PID namespace's, not the container's.
+func processState(pid int, containerID string) procSeen {
 	if runtime.GOOS != "linux" || pid <= 0 {
-		return false, false
+		return procUnknown
 	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	dir := "/proc/" + strconv.Itoa(pid)
+	stat, err := os.ReadFile(dir + "/stat")
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, true
-	}
-	if err != nil {
-		return false, false
+		return procGone
 	}
 	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 || i+2 >= len(stat) {
-		return false, false
+	if err != nil || i < 0 || i+2 >= len(stat) {
+		return procUnknown
 	}
-	state := stat[i+2]
-	return state != 'Z' && state != 'X', true
+	if state := stat[i+2]; state == 'Z' || state == 'X' {
+		return procGone
+	}
+	cg, err := os.ReadFile(dir + "/cgroup")
+	if err != nil || !bytes.Contains(cg, []byte(containerID)) {
+		return procUnknown
+	}
+	return procRunning
 }
 
 // outOfMemory wraps err in the OOM error of the stopped container c, naming its memory limit.
