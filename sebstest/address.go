@@ -137,6 +137,10 @@ func (f *Function) containerPort() uint16 {
 // address the calls will use: its bridge address when [Function.bridgeAddress] finds one, else the
 // published port, with the reason logged to the progress writer unless the caller asked for it.
 func (f *Function) resolveAddress(ctx context.Context, inst *instance) {
+	if f.egress != nil { // WithoutEgress: an internal network; the forwarder on 127.0.0.1 is the way in
+		inst.host, inst.address = "", addrPublished
+		return
+	}
 	ip, reason := f.bridgeAddress(ctx, inst.id)
 	if ip.IsValid() {
 		inst.host, inst.address = ip.String(), addrBridge

@@ -84,8 +84,32 @@ func goBuild(ctx context.Context, dir, arch string, progress io.Writer) (sum str
 	if err != nil {
 		return "", nil, fmt.Errorf("read the binary built from %s: %w", dir, err)
 	}
+	if err := requireProgram(ctx, goBin, dir, bin); err != nil {
+		return "", nil, err
+	}
 	h := sha256.Sum256(bin)
 	return hex.EncodeToString(h[:]), bin, nil
+}
+
+// elfMagic starts every Linux executable; go build of a package that is not main writes an ar archive
+// ("!<arch>\n") to -o instead, which an image could hold but never run.
+var elfMagic = []byte("\x7fELF")
+
+// requireProgram fails, before any image is built, when what go build wrote for dir is not an executable:
+// dir holds a library package, not a main package. The error names the package (from go list).
+func requireProgram(ctx context.Context, goBin, dir string, bin []byte) error {
+	if bytes.HasPrefix(bin, elfMagic) {
+		return nil
+	}
+	pkg := "?"
+	cmd := exec.CommandContext(ctx, goBin, "list", "-f", "{{.Name}}", ".")
+	cmd.Dir = dir
+	if out, err := cmd.Output(); err == nil {
+		pkg = strings.TrimSpace(string(out))
+	}
+	return fmt.Errorf("go function %s: not a main package (it is package %s, and go build wrote a library archive, "+
+		"not a program); GoFunction needs the directory of a main package whose main serves the SeBS protocol "+
+		"(e.g. one whose main calls serve.Main with the handler)", dir, pkg)
 }
 
 // buildSlot returns the cache path for the binary of dir built for arch, locked until unlock is called.

@@ -3,6 +3,7 @@ package sebstest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -79,7 +80,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 	s, sp := f.s, f.spec
 	model := f.model()
 	labels := owner.Labels()
-	labels[owner.LabelKind] = "function"
+	labels[owner.LabelKind] = kindFunction
 	labels[owner.LabelFunction] = model.Name
 	env := maps.Clone(sp.env)
 	if env == nil {
@@ -120,12 +121,20 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 	if sp.cmd != nil {
 		opts = append(opts, testcontainers.WithCmd(sp.cmd...))
 	}
+	if f.egress != nil { // issue 10: WithoutEgress (egress.go)
+		opts = append(opts, f.egressCustomizer())
+	}
 	opts = append(opts, s.customizers...)
 	return append(opts, testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
 		for k, v := range req.Labels {
 			if strings.HasPrefix(k, owner.Prefix) && labels[k] != v {
 				return fmt.Errorf("sebstest: label %q uses the reserved prefix %q; choose another key", k, owner.Prefix)
 			}
+		}
+		// issue 10: testcontainers' reuse adopts any container of that name, which Stop would then remove.
+		if req.Reuse {
+			return errors.New("sebstest: testcontainers' container reuse (WithReuseByName) is refused: it adopts any " +
+				"existing container of that name, which sebstest would then remove on Stop; start a new function instead")
 		}
 		*userWait, req.WaitingFor = req.WaitingFor, nil
 		return nil

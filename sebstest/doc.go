@@ -2,7 +2,11 @@
 // net/http/httptest starts HTTP servers: from a function's source (or an image) to a running, ready,
 // measured [sebs.LocalFunction], and back to nothing.
 //
-// In a test, [New] starts a function and removes it when the test ends:
+// In a test, [New] starts a function and removes it when the test ends; [VerifyTestMain], called from
+// the package's TestMain, removes what earlier test runs that were killed (by -timeout, Ctrl-C, SIGKILL:
+// none of them runs t.Cleanup) left behind, and fails the run when a function outlives the tests:
+//
+//	func TestMain(m *testing.M) { sebstest.VerifyTestMain(m) }
 //
 //	func TestSleep(t *testing.T) {
 //		fn := sebstest.New(t, sebstest.GoFunction("./sleep"))

@@ -10,6 +10,12 @@ import (
 // wait timed out. The error carries the container's last log lines.
 var ErrNotReady = errors.New("function did not answer")
 
+// ErrOutOfMemory is wrapped when the kernel killed a function's process for using more memory than its
+// container's limit (the function config's Memory): by an invocation that lost its connection because
+// of it (the error also matches the invocation's own kind, sebs.ErrConnection), and by a start or cold
+// start whose container was killed before it answered (also [ErrNotReady]). The message names the limit.
+var ErrOutOfMemory = errors.New("function ran out of memory")
+
 // ErrGone is wrapped by [Attach] when the function's container no longer exists or no longer runs.
 var ErrGone = errors.New("container is gone")
 

@@ -28,6 +28,7 @@ type Function struct {
 	inst    *instance    // the current container
 	startup sebs.Startup // phases of the most recent start
 	mem     *memoryLog   // nil when memory is not sampled
+	egress  *egress      // issue 10: the network and forwarder of WithoutEgress (egress.go); nil otherwise
 
 	stopOnce sync.Once
 	stopErr  error
@@ -45,20 +46,17 @@ func (f *Function) ContainerID() string {
 }
 
 // Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
-// stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
+// stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples. When
+// the call lost its connection because the container was OOM-killed, the error also wraps
+// [ErrOutOfMemory] and names the memory limit.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
-	if f.mem == nil {
-		res, err := f.LocalFunction.Invoke(ctx, payload)
-		f.noteAddress(res) // issue 16 (address.go)
-		return res, err
-	}
 	began := time.Now()
 	res, err := f.LocalFunction.Invoke(ctx, payload)
-	if res != nil {
+	if res != nil && f.mem != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
 	f.noteAddress(res) // issue 16 (address.go)
-	return res, err
+	return res, f.explainFailure(ctx, began, err) // issue 10: an OOM kill is named (oom.go)
 }
 
 // Logs returns up to n of the container's last log lines (stdout and stderr).
@@ -91,6 +89,7 @@ func (f *Function) Stop(ctx context.Context) error {
 		if f.inst != nil && !f.inst.retired {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
+		errs = append(errs, f.closeEgress(ctx)) // issue 10: after the container, which is on the network
 		errs = append(errs, f.LocalFunction.Stop(ctx))
 		if f.spec.cleanup != nil {
 			errs = append(errs, f.spec.cleanup())

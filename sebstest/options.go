@@ -53,6 +53,7 @@ type settings struct {
 	coldHook     func(context.Context) error // Endpoint only (WithColdHook)
 	progress     io.Writer
 	pidsLimit    int64
+	noEgress     bool                                 // issue 10: WithoutEgress (egress.go)
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 }
 

@@ -96,7 +96,8 @@ func (p *ProtocolStrategy) WaitUntilReady(ctx context.Context, target wait.Strat
 
 // awaitReady runs the caller's wait strategy, or ours, against the container, times it as the Ready
 // phase, and reads the published port. A container that stopped first is reported as [ErrNotReady] with
-// its exit code, whether it was OOM-killed, and its last log lines.
+// its exit code, whether it was OOM-killed (then also as [ErrOutOfMemory], naming the limit), and its
+// last log lines.
 func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait.Strategy) error {
 	if strategy == nil {
 		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
@@ -104,17 +105,30 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 	began := time.Now()
 	f.resolveAddress(ctx, inst) // issue 16: bridge address or published port (address.go)
 	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
-	err := strategy.WaitUntilReady(ctx, tgt)
-	if err == nil {
+	var (
+		waitOn  wait.StrategyTarget = tgt
+		fwdPort int
+	)
+	if f.egress != nil { // WithoutEgress: no published port; the forwarder's stands in for it
+		var err error
+		if fwdPort, err = f.aimForwarder(ctx, inst.id); err != nil {
+			return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
+		}
+		waitOn = &forwardedTarget{target: tgt, port: fwdPort}
+	}
+	err := strategy.WaitUntilReady(ctx, waitOn)
+	switch {
+	case err == nil && f.egress != nil:
+		inst.port = fwdPort
+	case err == nil:
 		err = f.readPort(ctx, inst) // issue 16 (address.go)
 	}
 	if err == nil {
 		inst.startup.Ready = time.Since(began)
 		return nil
 	}
-	if st, serr := tgt.State(ctx); serr == nil && !st.Running && !st.Restarting {
-		return fmt.Errorf("%w: the container exited with code %d (OOM-killed: %t) before answering%s",
-			ErrNotReady, st.ExitCode, st.OOMKilled, f.logTail(inst.id))
+	if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
+		return f.notReadyExit(*c)
 	}
 	return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
 }

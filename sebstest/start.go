@@ -108,8 +108,13 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 			"give the code to the source instead, or use Image(ref) with WithCode", s.codeDir, sp.ref)
 	}
 	f := &Function{eng: eng, s: s, spec: sp, ep: eng.Endpoint()}
+	if err := f.openEgress(ctx); err != nil { // issue 10: WithoutEgress (egress.go)
+		_ = eng.Close()
+		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
+	}
 	inst, err := f.launch(ctx)
 	if err != nil {
+		_ = f.closeEgress(context.WithoutCancel(ctx)) // issue 10
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
 	}

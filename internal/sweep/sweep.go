@@ -62,6 +62,11 @@ type Options struct {
 	Images bool
 	// DryRun removes nothing and reports what would be removed.
 	DryRun bool
+	// OtherHosts removes the resources owned on other hosts too ([owner.LabelOwnerHost] is not this host's
+	// name): a test process in a dev container or a CI job container that shares this engine, whose
+	// liveness cannot be checked from here. Without it, [All] leaves them alone: a sweep on the host must
+	// not kill a test that runs next door.
+	OtherHosts bool
 	// Scope confines the sweep to resources labelled [owner.LabelTestScope] with this value. Without it, a
 	// sweep leaves every such resource alone.
 	Scope string
@@ -90,13 +95,26 @@ func Scope(ctx context.Context, eng *engine.Engine, scope string) (Report, error
 	return run(ctx, eng, policy{Options: Options{Scope: scope}})
 }
 
-// All removes every container, network and untagged image that carries [owner.LabelManaged], whoever
-// owns it, except the resources of processes of this host that are still running; it is what
-// `make clean` runs (go run ./cmd/sebs-clean). Unlike [Dead] it also removes resources of
-// other hosts that share this engine, and of labels that name no process. [Options.Force] removes
-// the resources of live processes too, [Options.Images] the kept function images.
+// All removes every container, network and untagged image that carries [owner.LabelManaged] and was
+// made by a process of this host, except the resources of processes that are still running; it is what
+// `make clean` runs (go run ./cmd/sebs-clean). Unlike [Dead] it also removes resources whose labels name
+// no process. [Options.OtherHosts] removes those of other hosts sharing this engine too (their owners
+// cannot be checked from here: a test running in a dev container or CI job container would lose its
+// containers), [Options.Force] the resources of live processes, [Options.Images] the kept function images.
 func All(ctx context.Context, eng *engine.Engine, opts Options) (Report, error) {
 	return run(ctx, eng, policy{all: true, Options: opts})
+}
+
+// createdByUs tells the containers this module created (sebstest's function containers, the containers of
+// its own tests, and the step containers an interrupted build of one of our images left) from containers
+// that merely inherit our labels from one of our images: a user's `docker run sebs-go-sleep:…` carries the
+// image's labels, including a builder process that may be long gone, and [owner.KindImage]. Those are
+// not ours to remove.
+func createdByUs(labels map[string]string, command string) bool {
+	if labels[owner.LabelKind] != owner.KindImage {
+		return true
+	}
+	return strings.Contains(command, "#(nop)") // a build step's container
 }
 
 // policy decides which of our resources a sweep removes.
@@ -119,6 +137,9 @@ func run(ctx context.Context, eng *engine.Engine, p policy) (Report, error) {
 			return "", false // another test's scope, or a scoped resource in an unscoped sweep
 		}
 		state, reason := owner.Of(labels, host, self)
+		if labels[owner.LabelOwnerHost] != host && !p.OtherHosts {
+			return "", false // another host's: its owner cannot be checked from here
+		}
 		switch {
 		case state == owner.Gone:
 			return reason, true
@@ -140,6 +161,9 @@ func run(ctx context.Context, eng *engine.Engine, p policy) (Report, error) {
 		return rep, fmt.Errorf("sweep: list containers: %w", err)
 	}
 	for _, c := range cs.Items {
+		if !createdByUs(c.Labels, c.Command) {
+			continue
+		}
 		reason, ok := decide(c.Labels)
 		if !ok {
 			continue

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
 	"github.com/gosebs/sebs/internal/buildctx"
@@ -174,6 +175,11 @@ func TestSweep(t *testing.T) {
 	keepTag := "sebstest-sweep-kept:" + scope
 	iDeadKept := labelledImage(t, eng, keepTag, keep)
 	iSelfDangling := labelledImage(t, eng, "", self)
+	// A user's container of one of our images (docker run, no labels of its own): it inherits the image's
+	// labels, a dead builder and the kept-image kind, and is not ours to remove.
+	inheritTag := "sebstest-sweep-inherit:" + scope
+	labelledImage(t, eng, inheritTag, keep)
+	cInherited := createdContainer(t, eng, inheritTag)
 
 	// What Sweep selects among this test's resources, exactly.
 	rep, err := run(ctx, eng, policy{Options: Options{DryRun: true, Scope: scope}})
@@ -217,7 +223,7 @@ func TestSweep(t *testing.T) {
 			t.Errorf("container of %s %s survived Sweep", name, id[:12])
 		}
 	}
-	for name, id := range map[string]string{"this process": cSelf, "live parent": cLiveOther, "foreign host": cForeign, "no pid": cNoPID, "unlabelled": cPlain} {
+	for name, id := range map[string]string{"this process": cSelf, "live parent": cLiveOther, "foreign host": cForeign, "no pid": cNoPID, "unlabelled": cPlain, "inherited labels": cInherited} {
 		if !dockertest.Exists(t, eng, id) {
 			t.Errorf("container of %s %s removed by Sweep", name, id[:12])
 		}
@@ -239,14 +245,25 @@ func TestSweep(t *testing.T) {
 		}
 	}
 
-	// All: other hosts and ownerless labels too; live owners only when forced; kept images on request.
+	// All: ownerless labels too; other hosts only when asked; live owners only when forced; kept images
+	// on request.
 	rep, err = run(ctx, eng, policy{all: true, Options: Options{Scope: scope}})
 	if err != nil {
 		t.Fatalf("All policy: %v", err)
 	}
 	t.Logf("All:\n%s", rep)
-	if got, want := ids(rep.Containers), sorted(cForeign, cNoPID); !slices.Equal(got, want) {
-		t.Errorf("All removed containers %v, want %v (foreign host, no pid)", got, want)
+	if got, want := ids(rep.Containers), sorted(cNoPID); !slices.Equal(got, want) {
+		t.Errorf("All removed containers %v, want %v (no pid; another host's only with OtherHosts)", got, want)
+	}
+	if !dockertest.Exists(t, eng, cForeign) {
+		t.Fatalf("All without OtherHosts removed another host's container")
+	}
+	rep, err = run(ctx, eng, policy{all: true, Options: Options{OtherHosts: true, Scope: scope}})
+	if err != nil {
+		t.Fatalf("All policy with other hosts: %v", err)
+	}
+	if got, want := ids(rep.Containers), sorted(cForeign); !slices.Equal(got, want) {
+		t.Errorf("All{OtherHosts} removed containers %v, want %v (foreign host)", got, want)
 	}
 	if len(rep.Images) != 0 || !imageExists(t, eng, iDeadKept) {
 		t.Errorf("All without Images removed images %v", rep.Images)
@@ -261,7 +278,7 @@ func TestSweep(t *testing.T) {
 	if len(rep.Containers) != 0 {
 		t.Errorf("All removed live owners' containers without Force: %v", rep.Containers)
 	}
-	rep, err = run(ctx, eng, policy{all: true, Options: Options{Force: true, Scope: scope}})
+	rep, err = run(ctx, eng, policy{all: true, Options: Options{Force: true, OtherHosts: true, Scope: scope}})
 	if err != nil {
 		t.Fatalf("All policy with force: %v", err)
 	}
@@ -271,9 +288,24 @@ func TestSweep(t *testing.T) {
 	if got, want := ids(rep.Images), sorted(iSelfDangling); !slices.Equal(got, want) {
 		t.Errorf("All{Force} removed images %v, want %v", got, want)
 	}
-	if !dockertest.Exists(t, eng, cPlain) {
-		t.Errorf("a forced All removed an unlabelled container")
+	if !dockertest.Exists(t, eng, cPlain) || !dockertest.Exists(t, eng, cInherited) {
+		t.Errorf("a forced All removed an unlabelled container (%v) or one that only inherits our image's labels (%v)",
+			!dockertest.Exists(t, eng, cPlain), !dockertest.Exists(t, eng, cInherited))
 	}
+}
+
+// createdContainer creates (does not start) a container of image with no labels of its own, as a plain
+// docker create would, and removes it in t.Cleanup.
+func createdContainer(t *testing.T, eng *engine.Engine, image string) string {
+	t.Helper()
+	res, err := eng.ContainerCreate(context.Background(), client.ContainerCreateOptions{
+		Config: &container.Config{Image: image, Cmd: []string{"/f"}},
+	})
+	if err != nil {
+		t.Fatalf("create a container of %s: %v", image, err)
+	}
+	t.Cleanup(func() { dockertest.Remove(t, eng, res.ID) })
+	return res.ID
 }
 
 func TestReportString(t *testing.T) {

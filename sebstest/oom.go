@@ -1,0 +1,161 @@
+package sebstest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/gosebs/sebs"
+)
+
+// oomError says that the kernel killed a function's process because it used more memory than its
+// container's limit. It wraps [ErrOutOfMemory] and the error the caller would have had otherwise (a
+// *sebs.InvocationError of kind sebs.ErrConnection, or [ErrNotReady]), so errors.Is matches both.
+type oomError struct {
+	name     string
+	limitMB  int64
+	exitCode int
+	err      error
+}
+
+func (e *oomError) Error() string {
+	return fmt.Sprintf("sebstest: function %s ran out of its %d MB memory limit (OOM-killed, exit %d); raise "+
+		"FunctionConfig.Memory (sebstest.WithConfig) or make the function use less: %v", e.name, e.limitMB, e.exitCode, e.err)
+}
+
+func (e *oomError) Unwrap() []error { return []error{ErrOutOfMemory, e.err} }
+
+// How long a failed invocation waits for the engine to report that the function's container stopped:
+// the client sees the connection drop as the kernel kills the process, some milliseconds (on a loaded
+// machine, a second or more) before the engine has recorded the exit. When the container's main process
+// is seen running (in /proc, local engines on Linux), there is no wait at all; when it is gone or a
+// zombie, the wait is up to goneGrace; when it cannot be seen, up to exitGrace. The call never outlasts
+// its timeout (the trigger's, counted from the call's start) for the wait's sake.
+const (
+	exitGrace = time.Second
+	goneGrace = 5 * time.Second
+	exitPoll  = 10 * time.Millisecond // how often the container's state is read while waiting
+)
+
+// explainFailure turns a connection failure caused by the function's container being OOM-killed into an
+// error that says so (see [ErrOutOfMemory]); any other error is returned as it is. began is when the call
+// started: the wait for the engine ends with the call's timeout.
+func (f *Function) explainFailure(ctx context.Context, began time.Time, err error) error {
+	if err == nil || !errors.Is(err, sebs.ErrConnection) || f.inst == nil || f.inst.retired {
+		return err
+	}
+	timeout := sebs.DefaultTimeout
+	if tr := f.HTTPTrigger(); tr != nil && tr.Timeout > 0 {
+		timeout = tr.Timeout
+	}
+	ctx, cancel := context.WithDeadline(ctx, began.Add(timeout))
+	defer cancel()
+	c, ok := f.stoppedContainer(ctx, f.inst.id)
+	if !ok || c.State == nil || !c.State.OOMKilled {
+		return err
+	}
+	return f.outOfMemory(c, err)
+}
+
+// stoppedContainer inspects container id until it is no longer running (ok true), or gives up (ok false)
+// as the constants above say, or when ctx ends.
+func (f *Function) stoppedContainer(ctx context.Context, id string) (c container.InspectResponse, ok bool) {
+	tick := time.NewTicker(exitPoll)
+	defer tick.Stop()
+	began := time.Now()
+	for {
+		res, err := f.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		if err != nil {
+			return c, false
+		}
+		st := res.Container.State
+		if st == nil {
+			return c, false
+		}
+		if !st.Running && !st.Restarting {
+			return res.Container, true
+		}
+		grace := exitGrace
+		if isLoopback(f.ep.Host) {
+			switch processState(st.Pid, res.Container.ID) {
+			case procRunning:
+				return c, false // the process lives: the connection failed for another reason
+			case procGone:
+				grace = goneGrace
+			}
+		}
+		if time.Since(began) >= grace {
+			return c, false
+		}
+		select {
+		case <-ctx.Done():
+			return c, false
+		case <-tick.C:
+		}
+	}
+}
+
+// What /proc says about a container's main process.
+type procSeen int
+
+const (
+	procUnknown procSeen = iota // not Linux, no pid, or a process of another PID namespace
+	procRunning                 // the container's process runs
+	procGone                    // no such process, or a zombie: it is exiting
+)
+
+// processState reads /proc/<pid> of a container's main process, as a local engine reports it; a process
+// whose cgroup does not name the container is another PID namespace's, not the container's.
+func processState(pid int, containerID string) procSeen {
+	if runtime.GOOS != "linux" || pid <= 0 {
+		return procUnknown
+	}
+	dir := "/proc/" + strconv.Itoa(pid)
+	stat, err := os.ReadFile(dir + "/stat")
+	if errors.Is(err, fs.ErrNotExist) {
+		return procGone
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if err != nil || i < 0 || i+2 >= len(stat) {
+		return procUnknown
+	}
+	if state := stat[i+2]; state == 'Z' || state == 'X' {
+		return procGone
+	}
+	cg, err := os.ReadFile(dir + "/cgroup")
+	if err != nil || !bytes.Contains(cg, []byte(containerID)) {
+		return procUnknown
+	}
+	return procRunning
+}
+
+// outOfMemory wraps err in the OOM error of the stopped container c, naming its memory limit.
+func (f *Function) outOfMemory(c container.InspectResponse, err error) error {
+	m := f.model()
+	limit := int64(m.Config.Memory)
+	if c.HostConfig != nil && c.HostConfig.Memory > 0 {
+		limit = c.HostConfig.Memory >> 20
+	}
+	return &oomError{name: m.Name, limitMB: limit, exitCode: c.State.ExitCode, err: err}
+}
+
+// notReadyExit is the error of a container that stopped before it answered: [ErrNotReady] with its
+// exit code and last log lines, and [ErrOutOfMemory] too when it was OOM-killed.
+func (f *Function) notReadyExit(c container.InspectResponse) error {
+	st := c.State
+	err := fmt.Errorf("%w: the container exited with code %d (OOM-killed: %t) before answering%s",
+		ErrNotReady, st.ExitCode, st.OOMKilled, f.logTail(c.ID))
+	if st.OOMKilled {
+		return f.outOfMemory(c, err)
+	}
+	return err
+}
