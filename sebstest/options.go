@@ -51,6 +51,7 @@ type settings struct {
 	progress     io.Writer
 	pidsLimit    int64
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
+	storage      *Storage                             // WithStorage (issue 14), or nil
 }
 
 // Defaults that apply when no option says otherwise.
