@@ -22,9 +22,6 @@ func TestStorageFixtures(t *testing.T) {
 	}
 	st := sebstest.NewStorage(t)
 	ctx := t.Context()
-	if err := st.Client().MakeBucket(ctx, fixtures.StorageBucket); err != nil {
-		t.Fatal(err)
-	}
 	slots := make(chan struct{}, maxContainers)
 	for _, name := range fixtures.Names() {
 		b, err := fixtures.Lookup(name)
@@ -34,14 +31,8 @@ func TestStorageFixtures(t *testing.T) {
 		if b.Storage == nil {
 			continue
 		}
-		objects, err := b.Storage.Objects(fixtures.SizeTest)
-		if err != nil {
+		if _, err := st.Prepare(ctx, b, fixtures.SizeTest); err != nil {
 			t.Fatal(err)
-		}
-		for key, data := range objects {
-			if err := st.Client().Put(ctx, b.Storage.Bucket, key, data); err != nil {
-				t.Fatal(err)
-			}
 		}
 		for _, lang := range b.Languages {
 			t.Run(name+"-"+lang, func(t *testing.T) {
@@ -71,7 +62,7 @@ func checkStorageFixture(t *testing.T, st *sebstest.Storage, b fixtures.Benchmar
 	if err := b.Validate(input, output); err != nil {
 		t.Errorf("%s (%s) output is wrong: %v", b.Name, lang, err)
 	}
-	get := func(bucket, key string) ([]byte, error) { return st.Client().DownloadStream(ctx, bucket, key) }
+	get := func(bucket, key string) ([]byte, error) { return st.Get(ctx, bucket, key) }
 	if err := b.Storage.Check(fixtures.SizeTest, input, output, get); err != nil {
 		t.Errorf("%s (%s) wrote a wrong object: %v", b.Name, lang, err)
 	}
