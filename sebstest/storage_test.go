@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -137,16 +139,22 @@ func TestStorageThumbnailerPython(t *testing.T) {
 func TestStorageCompressionPython(t *testing.T) {
 	st := sebstest.NewStorage(t)
 	ctx := t.Context()
-	if err := st.Client().MakeBucket(ctx, testBucket); err != nil {
-		t.Fatal(err)
-	}
+	// The data set as files in a folder, stored as upstream's upload_func stores a benchmark's data.
+	dir := t.TempDir()
 	want := map[string][]byte{}
 	for name, data := range fixtures.CompressionFiles(6, 8<<10) {
-		key := path.Join("in", "set", name)
-		if err := st.Client().Put(ctx, testBucket, key, data); err != nil {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		want[key] = data
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want[path.Join("in", "set", name)] = data
+	}
+	keys, err := st.UploadDir(ctx, testBucket, "in/set", dir)
+	if err != nil || len(keys) != len(want) {
+		t.Fatalf("UploadDir stored %v, %v; want %d keys", keys, err, len(want))
 	}
 	fn := sebstest.New(t, sebstest.Fixture("compression", sebs.LanguagePython), sebstest.WithStorage(st))
 	out := storageOutput(t, fn, fixtures.CompressionInput(testBucket, "in", "out", "set"))
