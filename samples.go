@@ -29,7 +29,11 @@ type Sample struct {
 	ConnectionReused bool      `json:"connection_reused"`
 	MemoryPeakBytes  uint64    `json:"memory_peak_bytes"`    // 0 when not sampled
 	ColdStart        *Startup  `json:"cold_start,omitempty"` // cold and burst modes only
-	Error            string    `json:"error,omitempty"`
+	// Measurement holds the numbers of the handler output's "measurement" object, when it returns one
+	// (upstream's benchmarks do: the storage benchmarks' download_time, upload_time and compute_time in µs,
+	// download_size and upload_size in bytes). Issue 14.
+	Measurement map[string]float64 `json:"measurement,omitempty"`
+	Error       string             `json:"error,omitempty"`
 }
 
 // ReadSamples reads the samples file at path (samples.jsonl) with [DecodeSamples]: the one reader of

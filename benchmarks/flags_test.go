@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/testcontainers/testcontainers-go"
+
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest/bench"
 )
@@ -29,6 +31,7 @@ type config struct {
 	concurrency int
 	memory      time.Duration
 	languages   []string
+	extra       []testcontainers.ContainerCustomizer // options for every function (issue 14: WithStorage)
 }
 
 // parseConfig reads the flags (and SEBS_BENCH_PYTHON, SEBS_BENCH_NODEJS).

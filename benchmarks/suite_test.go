@@ -18,11 +18,12 @@ import (
 // runSuite benchmarks one fixture in every language, mode and size the flags select:
 // lang=<l>/mode=<m>/size=<s>[/conc=<n>]. The warm and sequential modes share one container per language
 // (started on first use); the cold and burst modes start their own.
-func runSuite(b *testing.B, name string) {
+func runSuite(b *testing.B, name string, extra ...testcontainers.ContainerCustomizer) {
 	cfg, err := parseConfig()
 	if err != nil {
 		b.Fatal(err)
 	}
+	cfg.extra = extra // issue 14: options for every function of the suite (sebstest.WithStorage)
 	bm, err := fixtures.Lookup(name)
 	if err != nil {
 		b.Fatal(err)
@@ -109,5 +110,6 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config)
 	if cfg.memory > 0 {
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
+	opts = append(opts, cfg.extra...)
 	return sebstest.New(b, sebstest.Fixture(bm.Name, language), opts...)
 }

@@ -24,6 +24,9 @@ func TestFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if b.Storage != nil {
+			continue // issue 14: needs a storage server; TestStorageFixtures (storage_test.go) runs it
+		}
 		for _, lang := range b.Languages {
 			t.Run(name+"-"+lang, func(t *testing.T) {
 				if lang != string(sebs.LanguageGo) && testing.Short() {

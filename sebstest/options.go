@@ -55,6 +55,7 @@ type settings struct {
 	pidsLimit    int64
 	noEgress     bool                                 // issue 10: WithoutEgress (egress.go)
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
+	storage      *Storage                             // WithStorage (issue 14), or nil
 }
 
 // Defaults that apply when no option says otherwise.

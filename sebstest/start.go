@@ -102,6 +102,10 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 			_ = sp.cleanup()
 		}
 	}()
+	if sp, err = s.storage.codePackage(sp); err != nil { // issue 14: storage.py beside a Python function
+		_ = eng.Close()
+		return nil, fmt.Errorf("sebstest: %w", err)
+	}
 	if s.codeDir != "" && sp.ownsPath {
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: WithCode(%s): the source %s already uses /function (its binary or code package); "+

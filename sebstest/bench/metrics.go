@@ -36,6 +36,7 @@ func (bn *bencher) sample(o outcome, err error) sebs.Sample {
 	s.HTTPStartupNS = int64(res.Times.HTTPStartupDuration())
 	s.FirstByteNS = int64(res.Times.FirstByteDuration())
 	s.ServerNS = int64(res.Times.BenchmarkDuration())
+	s.Measurement = handlerMeasurement(res) // issue 14: the handler's own figures (storage times, sizes)
 	if d := res.Detail; d != nil {
 		s.ConnectionReused = d.ConnectionReused
 		if d.HandlerNS > 0 {

@@ -127,9 +127,12 @@ func (r *Recorder) Record(s sebs.Sample, res *sebs.ExecutionResult, memoryMB int
 }
 
 // dropHandlerOutput deletes result.output (or result.result) from a response, as upstream's perf-cost
-// processing does.
+// processing does, keeping only its "measurement" object when it has one (see keepMeasurement).
 func dropHandlerOutput(res *sebs.ExecutionResult) {
 	if wrapped, ok := res.Output["result"].(map[string]any); ok {
+		if keepMeasurement(wrapped) { // issue 14: upstream's per-call measurement stays
+			return
+		}
 		if _, ok := wrapped["output"]; ok {
 			delete(wrapped, "output")
 		} else {

@@ -1,0 +1,54 @@
+package sebstest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/internal/minioimage"
+)
+
+// Prepare lays out the inputs of a catalogue benchmark that needs storage (its Storage is set) for a size,
+// as upstream's generate_input does with its upload_func: it creates the benchmark's bucket and stores the
+// size's input objects, and returns the event to call the function with. Preparing a size twice stores
+// the same objects again.
+func (st *Storage) Prepare(ctx context.Context, b fixtures.Benchmark, size fixtures.Size) (map[string]any, error) {
+	if b.Storage == nil {
+		return nil, fmt.Errorf("sebstest: prepare %s: the benchmark needs no storage; call it with Input(%s)", b.Name, size)
+	}
+	objects, err := b.Storage.Objects(size)
+	if err != nil {
+		return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", b.Name, size, err)
+	}
+	if err := st.host.MakeBucket(ctx, b.Storage.Bucket); err != nil {
+		return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", b.Name, size, err)
+	}
+	for key, data := range objects {
+		if err := st.host.Put(ctx, b.Storage.Bucket, key, data); err != nil {
+			return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", b.Name, size, err)
+		}
+	}
+	return b.Input(size), nil
+}
+
+// UploadDir creates bucket if needed and stores every regular file under dir in it under prefix/<path
+// relative to dir>, as upstream's upload_func does with a benchmark's data directory, and returns the keys.
+func (st *Storage) UploadDir(ctx context.Context, bucket, prefix, dir string) ([]string, error) {
+	if err := st.host.MakeBucket(ctx, bucket); err != nil {
+		return nil, fmt.Errorf("sebstest: %w", err)
+	}
+	keys, err := minioimage.UploadDir(ctx, st.host, bucket, prefix, dir)
+	if err != nil {
+		return keys, fmt.Errorf("sebstest: %w", err)
+	}
+	return keys, nil
+}
+
+// Get reads an object back, such as a function's output (its key is in the handler's output).
+func (st *Storage) Get(ctx context.Context, bucket, key string) ([]byte, error) {
+	data, err := st.host.DownloadStream(ctx, bucket, key)
+	if err != nil {
+		return nil, fmt.Errorf("sebstest: %w", err)
+	}
+	return data, nil
+}
