@@ -147,7 +147,7 @@ func (bn *bencher) finish(o outcome) {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
 	bn.samples = append(bn.samples, s)
-	if rerr := bn.spec.Recorder.Record(s, o.res, o.fn.Config.Memory); rerr != nil && err == nil {
+	if rerr := bn.spec.Recorder.record(s, o.res, o.fn.Config); rerr != nil && err == nil {
 		err = rerr
 	}
 	if err != nil {
