@@ -30,8 +30,8 @@ func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress 
 	if err != nil {
 		return spec{}, fmt.Errorf("python function %q: %w", p.dir, err)
 	}
-	if _, err := os.Stat(filepath.Join(abs, "function", "function.py")); err != nil {
-		return spec{}, fmt.Errorf("python function %s: want function/function.py with handler(event) inside: %w", abs, err)
+	if err := checkCodeLayout("python function", abs, pythonUID, pythonUID); err != nil {
+		return spec{}, err
 	}
 	hash, err := dirHash(abs)
 	if err != nil {
@@ -50,6 +50,9 @@ func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress 
 // pythonVersion is the Python of the base image (Debian bookworm's python3).
 const pythonVersion = "3.11"
 
+// pythonUID is the uid and gid the Python base image's server runs as (nobody).
+const pythonUID = 65534
+
 // UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11 or
 // one built from upstream's dockerfiles), with upstream's command (/bin/bash /sebs/run_server.sh 9000) and
 // the code package in codeDir mounted read-only at /function, as upstream's local platform does. The image
@@ -62,8 +65,14 @@ const pythonVersion = "3.11"
 // 127.0.0.1). The user is the caller's uid and gid, as upstream does, or 1000:1000 when the caller is root,
 // so the server never runs as root; testcontainers.WithEnv overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
 //
+// The function is named after the benchmark given with [WithBenchmark] (so that several benchmarks run on
+// one image are told apart in results), else after the image; [WithName] wins over both. The code package
+// is checked before the container starts: codeDir must hold function/function.py, readable by the user
+// the server runs as.
+//
 // Upstream's server always reports is_cold false, so cold starts cannot be verified on it:
-// [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so.
+// [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so, and the warm
+// benchmark mode discards a first call, which imports the function (see [Function.ReportsCold]).
 func UpstreamImage(ref, codeDir string) Source { return upstreamSource{ref: ref, dir: codeDir} }
 
 // UpstreamCapabilities returns the capabilities an [UpstreamImage] container keeps, so that an entrypoint
@@ -89,22 +98,26 @@ func keptCapabilities(caps []string) []string {
 type upstreamSource struct{ ref, dir string }
 
 func (u upstreamSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
-	sp, err := imageSource{ref: u.ref}.resolve(ctx, eng, progress)
-	if err != nil {
-		return sp, err
-	}
 	abs, err := filepath.Abs(u.dir)
 	if err != nil {
 		return spec{}, fmt.Errorf("upstream function %q: %w", u.dir, err)
+	}
+	uid, gid := upstreamUser()
+	if err := checkCodeLayout("upstream function", abs, uid, gid); err != nil {
+		return spec{}, err
+	}
+	sp, err := imageSource{ref: u.ref}.resolve(ctx, eng, progress)
+	if err != nil {
+		return sp, err
 	}
 	if sp.hash, err = dirHash(abs); err != nil {
 		return spec{}, err
 	}
 	sp.codeDir, sp.ownsPath = abs, true
+	sp.coldUntrusted, sp.nameByBenchmark = true, true
 	sp.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
 	sp.language, sp.version = sebs.LanguagePython, pythonVersion
 	sp.capAdd = UpstreamCapabilities()
-	uid, gid := upstreamUser()
 	sp.env = map[string]string{
 		"CONTAINER_UID": strconv.Itoa(uid), "CONTAINER_GID": strconv.Itoa(gid), "CONTAINER_USER": "docker_user",
 	}

@@ -33,6 +33,9 @@ type spec struct {
 	readOnly  bool                // the root filesystem can be read-only (our static Go runtime)
 	capAdd    []string            // capabilities the image's own start-up needs; all others are dropped
 	env       map[string]string   // environment the image's start-up expects; the caller's env wins
+
+	coldUntrusted   bool // the server's is_cold cannot be trusted (upstream's is always false)
+	nameByBenchmark bool // the function is named after WithBenchmark's benchmark when one is given
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with

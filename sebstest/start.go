@@ -132,5 +132,5 @@ func (f *Function) model() sebs.Function {
 	if cfg.Architecture == "" {
 		cfg.Architecture = sebs.ArchX64
 	}
-	return sebs.Function{Name: cmp.Or(f.s.name, f.spec.name), Benchmark: cmp.Or(f.s.benchmark, f.spec.benchmark), Hash: f.spec.hash, Config: cfg}
+	return sebs.Function{Name: cmp.Or(f.s.name, f.spec.defaultName(f.s.benchmark)), Benchmark: cmp.Or(f.s.benchmark, f.spec.benchmark), Hash: f.spec.hash, Config: cfg}
 }
