@@ -50,6 +50,7 @@ type settings struct {
 	coldMode     ColdMode
 	progress     io.Writer
 	pidsLimit    int64
+	tmpfsMB      int                                  // WithTmpfs; 0: see tmpfsOptions
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 }
 
