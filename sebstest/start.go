@@ -39,12 +39,14 @@ func Start(ctx context.Context, src Source, opts ...testcontainers.ContainerCust
 // the environment says CI=true: then it fails, since a skipped container test is a test that did not run.
 func New(tb testing.TB, src Source, opts ...testcontainers.ContainerCustomizer) *Function {
 	tb.Helper()
-	s, err := newSettings(append([]testcontainers.ContainerCustomizer{WithProgress(tbWriter{tb})}, opts...))
+	progress := newTBLog(tb)
+	s, err := newSettings(append([]testcontainers.ContainerCustomizer{WithProgress(progress)}, opts...))
 	if err != nil {
 		tb.Fatal(fmt.Errorf("sebstest: %w", err))
 	}
 	eng := openOrSkip(tb)
 	f, err := start(context.Background(), eng, src, s)
+	progress.flush()
 	if err != nil {
 		tb.Fatal(err)
 	}
