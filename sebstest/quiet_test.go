@@ -25,7 +25,9 @@ type recordingTB struct {
 	lines   []string // "file:line: message"
 }
 
-func newRecordingTB(t *testing.T) *recordingTB { return &recordingTB{TB: t, helpers: map[string]bool{}} }
+func newRecordingTB(t *testing.T) *recordingTB {
+	return &recordingTB{TB: t, helpers: map[string]bool{}}
+}
 
 func (r *recordingTB) Helper() {
 	pc, _, _, _ := runtime.Caller(1)

@@ -111,6 +111,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		_ = f.Stop(context.Background())
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
+	f.pruneImages(ctx)
 	fmt.Fprintf(s.progress, "sebstest: started %s (%s) at %s in %s\n", f.Name, engine.ShortID(inst.id), f.URL, inst.startup.Total().Round(time.Millisecond))
 	return f, nil
 }
