@@ -131,6 +131,10 @@ func (f *Function) model() sebs.Function {
 	}
 	if cfg.Runtime.Language == "" {
 		cfg.Runtime = sebs.Runtime{Language: f.spec.language, Version: f.spec.version, Variant: "default"}
+	} else if cfg.Runtime.Language == f.spec.language {
+		// A config that names the language only: the source knows the version (results files need it).
+		cfg.Runtime.Version = cmp.Or(cfg.Runtime.Version, f.spec.version)
+		cfg.Runtime.Variant = cmp.Or(cfg.Runtime.Variant, "default")
 	}
 	if cfg.Architecture == "" {
 		cfg.Architecture = sebs.ArchX64
