@@ -112,15 +112,7 @@ func TestRecorderWritesUpstreamShapesAndMerges(t *testing.T) {
 	}
 
 	// result.csv: upstream's header, one row per successful invocation of both runs.
-	f, err := os.Open(filepath.Join(dir, perfCostCSVFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readPerfCost(t, dir)
 	if len(rows) != 6 {
 		t.Fatalf("%d result.csv rows, want the 6 successful calls", len(rows))
 	}

@@ -106,15 +106,7 @@ func TestRecorderUpstreamFidelity(t *testing.T) {
 			}
 		}
 	}
-	f, err := os.Open(filepath.Join(dir, perfCostCSVFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readPerfCost(t, dir)
 	if len(rows) != 2 {
 		t.Fatalf("result.csv has %d rows, want the 2 successful calls only: %+v", len(rows), rows)
 	}
@@ -126,4 +118,19 @@ func TestRecorderUpstreamFidelity(t *testing.T) {
 	if rows[0].Memory != 128 || rows[1].Memory != 256 {
 		t.Errorf("rows' memory %d, %d; want the functions' 128 and 256", rows[0].Memory, rows[1].Memory)
 	}
+}
+
+// readPerfCost reads dir's perf-cost/result.csv.
+func readPerfCost(t *testing.T, dir string) []sebs.PerfCostRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, perfCostCSVFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := sebs.ReadPerfCostCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
