@@ -63,12 +63,14 @@ func TestWithReaper(t *testing.T) {
 	t.Run("sigkill", func(t *testing.T) {
 		key, value := caseLabel(t)
 		v := startVictimEnv(t, bin, key+"="+value, true, reaperEnv)
-		requireReaperFor(ctx, t, cli, v.containers[0])
+		reaper := requireReaperFor(ctx, t, cli, v.containers[0])
 		signal(t, v, syscall.SIGKILL)
 		v.wait(t, time.Minute)
 		for _, id := range v.containers {
 			waitGone(ctx, t, cli, "the killed victim's container", id)
 		}
+		// The reaper exits after reaping; until Docker has removed it, it holds the stand-in's image.
+		waitGone(ctx, t, cli, "the reaper", reaper)
 	})
 }
 
