@@ -80,6 +80,10 @@ func runImageBuild(ctx context.Context, daemonHost string, progress io.Writer, s
 	}
 	tail := &tailBuffer{max: 4096}
 	out := io.MultiWriter(progress, tail)
+	if progress != io.Writer(os.Stderr) {
+		// Live on stderr whatever go test -v says: a one-time build of minutes must not look like a hang.
+		out = io.MultiWriter(progress, tail, os.Stderr)
+	}
 	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = os.Environ()

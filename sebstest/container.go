@@ -112,7 +112,9 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 			pids := s.pidsLimit
 			hc.PidsLimit = &pids
 			hc.ReadonlyRootfs = sp.readOnly
-			hc.Tmpfs = map[string]string{"/tmp": "rw,nosuid,nodev,size=64m"}
+			if opts := tmpfsOptions(sp.readOnly, s.tmpfsMB); opts != "" {
+				hc.Tmpfs = map[string]string{"/tmp": opts}
+			}
 			if dir := cmp.Or(sp.codeDir, s.codeDir); dir != "" {
 				hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: dir, Target: "/function", ReadOnly: true})
 			}

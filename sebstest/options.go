@@ -54,6 +54,7 @@ type settings struct {
 	progress     io.Writer
 	pidsLimit    int64
 	noEgress     bool                                 // issue 10: WithoutEgress (egress.go)
+	tmpfsMB      int                                  // WithTmpfs; 0: see tmpfsOptions
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 	storage      *Storage                             // WithStorage (issue 14), or nil
 }

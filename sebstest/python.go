@@ -27,6 +27,9 @@ type pythonSource struct{ dir string }
 
 func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
 	abs, hash, err := codePackage(p.dir, sebs.LanguagePython)
+	if err == nil {
+		err = checkCodeLayout("python function", abs, entryFiles[sebs.LanguagePython], pythonUID, pythonUID)
+	}
 	if err != nil {
 		return spec{}, err
 	}
@@ -43,6 +46,9 @@ func (p pythonSource) resolve(ctx context.Context, eng *engine.Engine, progress 
 // pythonVersion is the Python of the base image (Debian bookworm's python3).
 const pythonVersion = "3.11"
 
+// pythonUID is the uid and gid the Python base image's server runs as (nobody).
+const pythonUID = 65534
+
 // UpstreamImage runs an upstream SeBS local image (spcleth/serverless-benchmarks:run.local.python.3.11,
 // run.local.nodejs.18, or one built from upstream's dockerfiles), with upstream's command (/bin/bash
 // /sebs/run_server.sh 9000, the same for both languages) and the code package in codeDir mounted read-only at
@@ -57,8 +63,14 @@ const pythonVersion = "3.11"
 // 127.0.0.1). The user is the caller's uid and gid, as upstream does, or 1000:1000 when the caller is root,
 // so the server never runs as root; testcontainers.WithEnv overrides CONTAINER_UID, CONTAINER_GID and CONTAINER_USER.
 //
+// The function is named after the benchmark given with [WithBenchmark] (so that several benchmarks run on
+// one image are told apart in results), else after the image; [WithName] wins over both. The code package
+// is checked before the container starts: codeDir must hold function/function.py, readable by the user
+// the server runs as.
+//
 // Upstream's server always reports is_cold false, so cold starts cannot be verified on it:
-// [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so.
+// [Function.ColdInvoke] and the cold and burst benchmark modes fail with an error saying so, and the warm
+// benchmark mode discards a first call, which imports the function (see [Function.ReportsCold]).
 func UpstreamImage(ref, codeDir string) Source { return upstreamSource{ref: ref, dir: codeDir} }
 
 // UpstreamCapabilities returns the capabilities an [UpstreamImage] container keeps, so that an entrypoint
@@ -84,24 +96,28 @@ func keptCapabilities(caps []string) []string {
 type upstreamSource struct{ ref, dir string }
 
 func (u upstreamSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (spec, error) {
-	sp, err := imageSource{ref: u.ref}.resolve(ctx, eng, progress)
-	if err != nil {
-		return sp, err
-	}
 	abs, err := filepath.Abs(u.dir)
 	if err != nil {
 		return spec{}, fmt.Errorf("upstream function %q: %w", u.dir, err)
+	}
+	uid, gid := upstreamUser()
+	if err := checkCodeLayout("upstream function", abs, upstreamEntry(abs), uid, gid); err != nil {
+		return spec{}, err
+	}
+	sp, err := imageSource{ref: u.ref}.resolve(ctx, eng, progress)
+	if err != nil {
+		return sp, err
 	}
 	if sp.hash, err = dirHash(abs); err != nil {
 		return spec{}, err
 	}
 	sp.codeDir, sp.ownsPath = abs, true
+	sp.coldUntrusted, sp.nameByBenchmark = true, true
 	sp.cmd = []string{"/bin/bash", "/sebs/run_server.sh", "9000"}
 	if sp.language, sp.version, err = upstreamRuntime(u.ref, abs); err != nil {
 		return spec{}, err
 	}
 	sp.capAdd = UpstreamCapabilities()
-	uid, gid := upstreamUser()
 	sp.env = map[string]string{
 		"CONTAINER_UID": strconv.Itoa(uid), "CONTAINER_GID": strconv.Itoa(gid), "CONTAINER_USER": "docker_user",
 	}
@@ -149,4 +165,16 @@ func dirHash(dir string) (string, error) {
 		return "", fmt.Errorf("hash code in %s: %w", dir, err)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// upstreamEntry is the entry file of the code package in dir as an upstream image runs it: function.py, or
+// function.js for a Node.js package (one that has no function.py).
+func upstreamEntry(dir string) string {
+	py, js := entryFiles[sebs.LanguagePython], entryFiles[sebs.LanguageNodeJS]
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(py))); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(js))); err == nil {
+			return js
+		}
+	}
+	return py
 }

@@ -16,8 +16,9 @@ const PythonImageRepo = "sebs-python"
 // system with python3 and the modules the benchmarks need (fixtures/python/image/packages.txt) and the
 // wrapper server at /sebs/server.py, running unprivileged. If the Docker engine does not have the image
 // yet, PythonImage builds it with fixtures/python/image/build.sh (debootstrap + docker import, one to
-// three minutes; it needs root, debootstrap and a reachable Debian mirror) and streams the build's progress to
-// progress, which may be nil. Concurrent calls, also from other processes, build the image once.
+// three minutes; it needs root, debootstrap and a reachable Debian mirror) and streams the build's progress,
+// each line stamped with the time elapsed, live to stderr (whatever go test -v says, so a one-time build
+// of minutes does not look like a hang) and to progress, which may be nil. Concurrent calls, also from other processes, build the image once.
 func PythonImage(ctx context.Context, progress io.Writer) (string, error) {
 	eng, err := engine.Open(ctx)
 	if err != nil {

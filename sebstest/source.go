@@ -34,6 +34,9 @@ type spec struct {
 	capAdd    []string            // capabilities the image's own start-up needs; all others are dropped
 	env       map[string]string   // environment the image's start-up expects; the caller's env wins
 	cleanup   func() error        // removes what resolve made on the host (a laid-out package) once the function stops; nil for none
+
+	coldUntrusted   bool // the server's is_cold cannot be trusted (upstream's is always false)
+	nameByBenchmark bool // the function is named after WithBenchmark's benchmark when one is given
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with

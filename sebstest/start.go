@@ -42,7 +42,8 @@ func Start(ctx context.Context, src Source, opts ...testcontainers.ContainerCust
 // the environment says CI=true: then it fails, since a skipped container test is a test that did not run.
 func New(tb testing.TB, src Source, opts ...testcontainers.ContainerCustomizer) *Function {
 	tb.Helper()
-	s, err := newSettings(append([]testcontainers.ContainerCustomizer{WithProgress(tbWriter{tb})}, opts...))
+	progress := newTBLog(tb)
+	s, err := newSettings(append([]testcontainers.ContainerCustomizer{WithProgress(progress)}, opts...))
 	if err == nil {
 		err = refuseColdHook(s)
 	}
@@ -51,6 +52,7 @@ func New(tb testing.TB, src Source, opts ...testcontainers.ContainerCustomizer) 
 	}
 	eng := openOrSkip(tb)
 	f, err := start(context.Background(), eng, src, s)
+	progress.flush()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -131,6 +133,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
 	started = true
+	f.pruneImages(ctx)
 	fmt.Fprintf(s.progress, "sebstest: started %s (%s) at %s in %s\n", f.Name, engine.ShortID(inst.id), f.URL, inst.startup.Total().Round(time.Millisecond))
 	return f, nil
 }
@@ -150,9 +153,13 @@ func (f *Function) model() sebs.Function {
 	}
 	if cfg.Runtime.Language == "" {
 		cfg.Runtime = sebs.Runtime{Language: f.spec.language, Version: f.spec.version, Variant: "default"}
+	} else if cfg.Runtime.Language == f.spec.language {
+		// A config that names the language only: the source knows the version (results files need it).
+		cfg.Runtime.Version = cmp.Or(cfg.Runtime.Version, f.spec.version)
+		cfg.Runtime.Variant = cmp.Or(cfg.Runtime.Variant, "default")
 	}
 	if cfg.Architecture == "" {
 		cfg.Architecture = sebs.ArchX64
 	}
-	return sebs.Function{Name: cmp.Or(f.s.name, f.spec.name), Benchmark: cmp.Or(f.s.benchmark, f.spec.benchmark), Hash: f.spec.hash, Config: cfg}
+	return sebs.Function{Name: cmp.Or(f.s.name, f.spec.defaultName(f.s.benchmark)), Benchmark: cmp.Or(f.s.benchmark, f.spec.benchmark), Hash: f.spec.hash, Config: cfg}
 }

@@ -60,7 +60,7 @@ func StartStorage(ctx context.Context, progress io.Writer) (*Storage, error) {
 func NewStorage(tb testing.TB) *Storage {
 	tb.Helper()
 	eng := openOrSkip(tb)
-	st, err := startStorage(tb.Context(), eng, tbWriter{tb})
+	st, err := startStorage(tb.Context(), eng, newTBLog(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -114,7 +114,9 @@ func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bn.run()
+	if err := bn.run(); err != nil {
+		b.Fatal(err)
+	}
 	bn.report()
 }
 

@@ -91,7 +91,7 @@ func (bn *bencher) report() {
 		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 99)), "p99-client-ns")
 	} else if len(bn.samples) > 0 {
-		b.Logf("bench: %s mode: all %d calls were cold, so no time metrics; run longer (-benchtime) or warm the function first",
+		bn.logf("bench: %s mode: all %d calls were cold, so no time metrics; run longer (-benchtime) or warm the function first",
 			bn.spec.Mode, len(bn.samples))
 	}
 	if bn.spec.Mode == ModeWarm {

@@ -44,8 +44,10 @@ type Recorder struct {
 	mu      sync.Mutex
 	samples *os.File
 	exp     sebs.ExperimentResult
-	rows    []sebs.PerfCostRow
+	perf    sebs.PerfCost // result.csv's rows and the failures, counted in experiments.json's statistics
+	calls   int           // calls kept for the upstream files (failed ones included)
 	runs    map[runKey]bool
+	rts     map[sebs.Runtime]bool // the functions' runtimes, for experiments.json's config
 	maxConc int
 	closed  bool
 }
@@ -66,7 +68,7 @@ func NewRecorder(dir string) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: new recorder: open samples: %w", err)
 	}
-	return &Recorder{dir: dir, samples: f, runs: make(map[runKey]bool)}, nil
+	return &Recorder{dir: dir, samples: f, runs: make(map[runKey]bool), rts: make(map[sebs.Runtime]bool)}, nil
 }
 
 // RecorderFromEnv returns a Recorder for the folder named by SEBS_RESULTS_DIR, or nil (and no error)
@@ -88,11 +90,19 @@ func (r *Recorder) Dir() string {
 }
 
 // Record writes s as a line of samples.jsonl and keeps res (which may be nil for a call that returned
-// nothing) for experiments.json and result.csv, with memoryMB as the function's configured memory. A cold
-// call in warm mode goes to samples.jsonl only, as upstream's warm experiment drops cold results. It is
-// a no-op on a nil Recorder. Record may modify res (it drops the handler output unless KeepOutputs), so
-// call it after the output was validated.
+// nothing) for experiments.json and result.csv, with memoryMB as the function's configured memory and
+// s.Language as its runtime's language. A call that failed (s.Error set, res nil or res.Stats.Failure)
+// gets no row in result.csv and no entry in experiments.json's _invocations, as upstream's perf-cost
+// experiment does: it is counted, with its error, in experiments.json's statistics. A cold call in warm
+// mode goes to samples.jsonl only, as upstream's warm experiment drops cold results. It is a no-op on a
+// nil Recorder. Record may modify res (it drops the handler output unless KeepOutputs), so call it after
+// the output was validated.
 func (r *Recorder) Record(s sebs.Sample, res *sebs.ExecutionResult, memoryMB int) error {
+	return r.record(s, res, sebs.FunctionConfig{Memory: memoryMB, Runtime: sebs.Runtime{Language: sebs.Language(s.Language)}})
+}
+
+// record is Record with the function's config, whose runtime experiments.json's config names.
+func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.FunctionConfig) error {
 	if r == nil {
 		return nil
 	}
@@ -110,19 +120,26 @@ func (r *Recorder) Record(s sebs.Sample, res *sebs.ExecutionResult, memoryMB int
 		return fmt.Errorf("bench: record sample to %s: %w", r.samples.Name(), err)
 	}
 	r.runs[runKey{s.Benchmark, s.Language, s.Mode, s.Size}] = true
+	if cfg.Runtime.Language != "" {
+		r.rts[cfg.Runtime] = true
+	}
 	if s.Mode == string(ModeWarm) && s.IsCold {
 		return nil // upstream's warm experiment drops cold results: samples.jsonl only
 	}
-	if res == nil {
-		res = &sebs.ExecutionResult{Stats: sebs.ExecutionStats{Failure: true}}
+	r.calls++
+	r.exp.Observe(s.Begin)
+	r.exp.Observe(time.Now())
+	var callErr error
+	if s.Error != "" {
+		callErr = errors.New(s.Error)
+	}
+	if !r.perf.Add(cfg.Memory, s.Mode, res, callErr) {
+		return nil // a failure: counted in statistics, no row, no invocation
 	}
 	if !r.KeepOutputs {
 		dropHandlerOutput(res)
 	}
-	r.exp.Observe(s.Begin)
-	r.exp.Observe(time.Now())
 	r.exp.AddInvocation(s.Function, res)
-	r.rows = append(r.rows, sebs.NewPerfCostRow(memoryMB, s.Mode, res))
 	return nil
 }
 

@@ -2,10 +2,12 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -36,7 +38,7 @@ func (r *Recorder) Close() error {
 		return fmt.Errorf("bench: close recorder: %w", err)
 	}
 	defer unlock()
-	if len(r.exp.Invocations) > 0 {
+	if r.calls > 0 {
 		errs = append(errs, r.mergeExperiments(), r.mergePerfCost())
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -62,6 +64,7 @@ func (r *Recorder) mergeExperiments() error {
 		cfg = mergeConfig(merged.Config, cfg)
 	}
 	r.exp.Config = cfg
+	r.exp.Statistics = r.perf.Statistics()
 	merged.Merge(&r.exp)
 	merged.Config = cfg // the settings of every run the file holds, not only the first one's
 	data, err := sebs.MarshalUpstream(merged)
@@ -85,7 +88,7 @@ func (r *Recorder) mergePerfCost() error {
 			return fmt.Errorf("merge with %s: %w (move the file away to start afresh)", path, err)
 		}
 	}
-	rows = append(rows, r.rows...)
+	rows = append(rows, r.perf.Rows...)
 	var buf bytes.Buffer
 	if err := sebs.WritePerfCostCSV(&buf, rows); err != nil {
 		return err
@@ -93,9 +96,11 @@ func (r *Recorder) mergePerfCost() error {
 	return files.WriteAtomic(path, buf.Bytes())
 }
 
-// config is experiments.json's "config" in upstream's layout: the experiment settings of perf-cost and a
-// local deployment without resources. Lists name every configuration recorded. It holds no environment
-// values and no credentials.
+// config is experiments.json's "config", built by [sebs.UpstreamExperimentsConfig] so that upstream's
+// loader reads it: the runtime of the functions recorded (the first, in a stable order, when there are
+// several: upstream's config names one; the perf-cost settings list every language), the architecture
+// of this process, and the perf-cost settings, whose lists name every configuration recorded. It holds
+// no environment values and no credentials.
 func (r *Recorder) config() map[string]any {
 	var benchmarks, languages, modes, sizes []string
 	for k := range r.runs {
@@ -104,35 +109,34 @@ func (r *Recorder) config() map[string]any {
 		modes = appendNew(modes, k.mode)
 		sizes = appendNew(sizes, k.size)
 	}
-	arch := string(sebs.ArchX64)
+	arch := sebs.ArchX64
 	if runtime.GOARCH == "arm64" {
-		arch = string(sebs.ArchARM64)
+		arch = sebs.ArchARM64
 	}
-	return map[string]any{
-		"experiments": map[string]any{
-			"update_code":      false,
-			"update_storage":   false,
-			"download_results": false,
-			"architecture":     arch,
-			"flags":            map[string]any{},
-			"experiments": map[string]any{
-				"perf-cost": map[string]any{
-					"benchmark":              strings.Join(benchmarks, ","),
-					"experiments":            modes,
-					"input-size":             strings.Join(sizes, ","),
-					"repetitions":            len(r.rows),
-					"concurrent-invocations": max(r.maxConc, 1),
-					"memory-sizes":           []int{},
-					"languages":              languages,
-				},
-			},
+	return sebs.UpstreamExperimentsConfig(r.runtime(), arch, map[string]any{
+		"perf-cost": map[string]any{
+			"benchmark":              strings.Join(benchmarks, ","),
+			"experiments":            modes,
+			"input-size":             strings.Join(sizes, ","),
+			"repetitions":            r.calls,
+			"concurrent-invocations": max(r.maxConc, 1),
+			"memory-sizes":           []int{},
+			"languages":              languages,
 		},
-		"deployment": map[string]any{
-			"name":      "local",
-			"region":    "",
-			"resources": map[string]any{"allocated_ports": []int{}},
-		},
+	})
+}
+
+// runtime is the runtime experiments.json's config names: the first of those recorded, ordered by
+// language, version and variant; Python when none was (upstream's default).
+func (r *Recorder) runtime() sebs.Runtime {
+	rts := slices.Collect(maps.Keys(r.rts))
+	if len(rts) == 0 {
+		return sebs.Runtime{Language: sebs.LanguagePython, Version: "3.11"}
 	}
+	slices.SortFunc(rts, func(a, b sebs.Runtime) int {
+		return cmp.Or(cmp.Compare(a.Language, b.Language), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Variant, b.Variant))
+	})
+	return rts[0]
 }
 
 // mergeConfig folds an earlier run's perf-cost settings into this run's, so a file that several processes

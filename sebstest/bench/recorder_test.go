@@ -69,12 +69,12 @@ func TestRecorderWritesUpstreamShapesAndMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := slices.Sorted(maps.Keys(doc))
-	if !slices.Equal(top, []string{"_invocations", "_metrics", "begin_time", "config", "end_time", "result_bucket"}) {
+	if !slices.Equal(top, []string{"_invocations", "_metrics", "begin_time", "config", "end_time", "result_bucket", "statistics"}) {
 		t.Errorf("experiments.json keys %q are not upstream's", top)
 	}
-	// Both runs stored a "failed-3"; the merge renumbers the second so that both failures stay.
+	// Failed calls are counted in statistics, not stored as invocations (upstream's perf-cost).
 	ids := slices.Sorted(maps.Keys(doc["_invocations"].(map[string]any)["sleep"].(map[string]any)))
-	want := []string{"failed-3", "failed-4", "run0-call0", "run0-call1", "run0-call2", "run1-call0", "run1-call1", "run1-call2"}
+	want := []string{"run0-call0", "run0-call1", "run0-call2", "run1-call0", "run1-call1", "run1-call2"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("invocations %q, want %q", ids, want)
 	}
@@ -106,18 +106,15 @@ func TestRecorderWritesUpstreamShapesAndMerges(t *testing.T) {
 		t.Error("experiments.json holds environment values")
 	}
 
-	// result.csv: upstream's header, one row per invocation of both runs.
-	f, err := os.Open(filepath.Join(dir, perfCostCSVFile))
-	if err != nil {
-		t.Fatal(err)
+	if exp.Statistics == nil || exp.Statistics.FailuresCount != 2 || exp.Statistics.SamplesGenerated != 6 ||
+		!slices.Equal(exp.Statistics.Failures, []string{"connection refused", "connection refused"}) {
+		t.Errorf("statistics = %+v, want both runs' failure and 6 samples", exp.Statistics)
 	}
-	defer f.Close()
-	rows, err := sebs.ReadPerfCostCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 8 {
-		t.Fatalf("%d result.csv rows, want 8", len(rows))
+
+	// result.csv: upstream's header, one row per successful invocation of both runs.
+	rows := readPerfCost(t, dir)
+	if len(rows) != 6 {
+		t.Fatalf("%d result.csv rows, want the 6 successful calls", len(rows))
 	}
 	r := rows[0]
 	if r.Memory != 256 || r.Type != "sequential" || !r.IsCold || r.ClientTime != 700 || r.ConnectionTime == nil || *r.ConnectionTime != 0.00012 {
