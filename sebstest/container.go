@@ -111,6 +111,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 	if sp.cmd != nil {
 		opts = append(opts, testcontainers.WithCmd(sp.cmd...))
 	}
+	opts = append(opts, f.lambdaCustomizers()...)
 	opts = append(opts, s.customizers...)
 	return append(opts, testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
 		for k, v := range req.Labels {

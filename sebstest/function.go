@@ -28,6 +28,7 @@ type Function struct {
 	inst    *instance    // the current container
 	startup sebs.Startup // phases of the most recent start
 	mem     *memoryLog   // nil when memory is not sampled
+	lambda  *lambdaRun   // an AWS Lambda function's trigger and log follower (lambda_run.go), or nil
 
 	stopOnce sync.Once
 	stopErr  error
@@ -42,11 +43,15 @@ func (f *Function) ContainerID() string { return f.inst.id }
 // Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
 // stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
+	invoke := f.LocalFunction.Invoke
+	if f.lambda != nil {
+		invoke = f.invokeLambda
+	}
 	if f.mem == nil {
-		return f.LocalFunction.Invoke(ctx, payload)
+		return invoke(ctx, payload)
 	}
 	began := time.Now()
-	res, err := f.LocalFunction.Invoke(ctx, payload)
+	res, err := invoke(ctx, payload)
 	if res != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
@@ -80,6 +85,7 @@ func (f *Function) Stop(ctx context.Context) error {
 		if f.inst != nil && !f.inst.retired {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
+		f.lambda.stop()
 		errs = append(errs, f.LocalFunction.Stop(ctx))
 		_ = f.eng.Close()
 		if err := errors.Join(errs...); err != nil {

@@ -33,6 +33,7 @@ type spec struct {
 	readOnly  bool                // the root filesystem can be read-only (our static Go runtime)
 	capAdd    []string            // capabilities the image's own start-up needs; all others are dropped
 	env       map[string]string   // environment the image's start-up expects; the caller's env wins
+	lambda    *lambdaSpec         // an AWS Lambda function under the emulator (lambda.go), or nil
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with
