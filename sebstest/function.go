@@ -40,7 +40,7 @@ func (f *Function) Startup() sebs.Startup { return f.startup }
 // ContainerID returns the ID of the function's current container.
 func (f *Function) ContainerID() string { return f.inst.id }
 
-// Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
+// Invoke calls the function through its HTTP trigger (a Lambda function: its [sebs.LambdaTrigger]). With memory sampling on, the result's
 // stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
 	invoke := f.LocalFunction.Invoke

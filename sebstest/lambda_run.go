@@ -79,16 +79,28 @@ func (f *Function) invokeLambda(ctx context.Context, payload any) (*sebs.Executi
 	if !errors.Is(err, sebs.ErrConnection) {
 		return res, err
 	}
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	// The connection drops as the emulator dies, a moment before the engine sees the container stop.
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), goneCheck)
 	defer cancel()
 	tgt := &target{eng: f.eng, id: f.inst.id, host: f.ep.Host}
-	st, serr := tgt.State(ictx)
-	switch {
-	case serr != nil && engine.IsGone(serr):
-		return res, fmt.Errorf("%w: the emulator's container %s was removed during the call: %w", ErrGone, engine.ShortID(f.inst.id), err)
-	case serr == nil && !st.Running && !st.Restarting:
-		return res, fmt.Errorf("%w: the emulator exited with code %d (OOM-killed: %t) during the call: %w%s",
-			ErrGone, st.ExitCode, st.OOMKilled, err, f.logTail(f.inst.id))
+	tick := time.NewTicker(goneCheck / 50)
+	defer tick.Stop()
+	for {
+		st, serr := tgt.State(ictx)
+		switch {
+		case serr != nil && engine.IsGone(serr):
+			return res, fmt.Errorf("%w: the emulator's container %s was removed during the call: %w", ErrGone, engine.ShortID(f.inst.id), err)
+		case serr == nil && !st.Running && !st.Restarting:
+			return res, fmt.Errorf("%w: the emulator exited with code %d (OOM-killed: %t) during the call: %w%s",
+				ErrGone, st.ExitCode, st.OOMKilled, err, f.logTail(f.inst.id))
+		}
+		select {
+		case <-ictx.Done():
+			return res, err // still running: the connection failed for another reason
+		case <-tick.C:
+		}
 	}
-	return res, err
 }
+
+// goneCheck bounds how long a failed connection to a Lambda function waits to see its container stop.
+const goneCheck = time.Second
