@@ -102,6 +102,7 @@ func (bn *bencher) report() {
 	if peak > 0 {
 		b.ReportMetric(float64(peak), "peak-mem-B")
 	}
+	bn.provider.report(b)
 }
 
 // peakMemory is the largest memory sample any function took during the loop, 0 when none sampled.

@@ -147,6 +147,7 @@ func (bn *bencher) finish(o outcome) {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
 	bn.samples = append(bn.samples, s)
+	bn.provider.add(bn.spec.Mode, o.res)
 	if rerr := bn.spec.Recorder.Record(s, o.res, o.fn.Config.Memory); rerr != nil && err == nil {
 		err = rerr
 	}
