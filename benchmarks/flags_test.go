@@ -33,7 +33,8 @@ type config struct {
 // parseConfig reads the flags (and SEBS_BENCH_PYTHON).
 func parseConfig() (config, error) {
 	python := *pythonFlag || os.Getenv("SEBS_BENCH_PYTHON") == "1"
-	return newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python)
+	c, err := newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python)
+	return withLambda(c), err
 }
 
 // newConfig checks the settings and says what is wrong with them.

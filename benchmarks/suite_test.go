@@ -28,7 +28,7 @@ func runSuite(b *testing.B, name string) {
 		b.Fatal(err)
 	}
 	for _, lang := range cfg.languages {
-		if !slices.Contains(bm.Languages, lang) {
+		if !suiteHas(bm, lang) {
 			continue
 		}
 		b.Run("lang="+lang, func(b *testing.B) {
@@ -88,7 +88,7 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 // timeout, stopped when b ends.
 func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config) *sebstest.Function {
 	b.Helper()
-	language, err := sebs.ParseLanguage(lang)
+	language, src, err := suiteSource(bm.Name, lang)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,5 +103,5 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config)
 	if cfg.memory > 0 {
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
-	return sebstest.New(b, sebstest.Fixture(bm.Name, language), opts...)
+	return sebstest.New(b, src, opts...)
 }
