@@ -33,7 +33,9 @@ import (
 // stream: each result carries Lambda's REPORT figures (provider execution and initialization times,
 // billing) and is_cold from the REPORT's Init Duration. stats.memory_used comes only from this package's
 // sampling ([WithMemorySampling]), never from the emulator, which prints the configured size. Cold starts
-// ([Function.ColdStart], both [ColdMode]s) start a new emulator, whose first call is cold.
+// ([Function.ColdStart], both [ColdMode]s) start a new emulator, whose first call is cold. A connection
+// error from an emulator that exited or was killed during the call also wraps [ErrGone]. [Attach] does not
+// re-attach Lambda functions (it would invoke them with an HTTP trigger): start them again.
 func LambdaFunction(dir string) Source { return lambdaSource{dir: dir} }
 
 // LambdaPythonFunction runs an AWS Lambda function written in Python: dir is the task root, holding
