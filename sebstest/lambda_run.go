@@ -102,5 +102,6 @@ func (f *Function) invokeLambda(ctx context.Context, payload any) (*sebs.Executi
 	}
 }
 
-// goneCheck bounds how long a failed connection to a Lambda function waits to see its container stop.
-const goneCheck = time.Second
+// goneCheck bounds how long a failed connection to a Lambda function waits to see its container stop: a
+// loaded engine takes a second or more to notice a killed container.
+const goneCheck = lambdaGrace

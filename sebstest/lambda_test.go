@@ -113,8 +113,8 @@ func TestLambdaFunctionModel(t *testing.T) {
 	}
 }
 
-// TestLambdaFaults: through New, a function error, a panic, a call past the function's timeout, a
-// runtime that exits, and an emulator that exits (its container killed) each give their own typed error
+// TestLambdaFaults: through New, a function error, a panic, a runtime that exits, a call past the
+// function's timeout, and an emulator that exits (its container killed) each give their own typed error
 // within the timeout + 3 s; the function serves the next call after each of the first four, and Stop
 // removes the container.
 func TestLambdaFaults(t *testing.T) {
@@ -129,7 +129,6 @@ func TestLambdaFaults(t *testing.T) {
 	}{
 		{"error", sebs.ErrInvocationFailed, false},
 		{"panic", sebs.ErrInvocationFailed, true},
-		{"hang", sebs.ErrTimeout, false},
 		{"exit", sebs.ErrRuntimeFailed, false},
 	}
 	kinds := []error{sebs.ErrInvocationFailed, sebs.ErrTimeout, sebs.ErrRuntimeFailed, ErrGone}
@@ -154,23 +153,41 @@ func TestLambdaFaults(t *testing.T) {
 		} else {
 			assert.False(t, errors.As(err, &he), "fault %s: no handler error", c.fault)
 		}
-		if c.fault == "hang" {
-			assert.GreaterOrEqual(t, took, timeoutS*time.Second, "the emulator's timeout answer")
-		}
 		_, err = fn.Invoke(t.Context(), map[string]any{"fault": "none"})
 		require.NoError(t, err, "the call after fault %s", c.fault)
 	}
 
+	// A call past the function's timeout, by a handler that ignores its deadline (the fault fixture's
+	// hang honours it, and its own error at the deadline races the emulator's timeout answer).
+	stubborn := New(t, LambdaFunction("testdata/lambda-stubborn"), WithConfig(sebs.FunctionConfig{Memory: 128, Timeout: timeoutS}))
+	began := time.Now()
+	res, err := stubborn.Invoke(t.Context(), map[string]any{"seconds": 30})
+	took := time.Since(began)
+	t.Logf("past the timeout after %v: %v", took.Round(time.Millisecond), err)
+	require.ErrorIs(t, err, sebs.ErrTimeout)
+	for _, other := range kinds {
+		if other != sebs.ErrTimeout {
+			assert.NotErrorIs(t, err, other, "a timeout: one kind of error only")
+		}
+	}
+	assert.GreaterOrEqual(t, took, timeoutS*time.Second, "the emulator's timeout answer")
+	assert.LessOrEqual(t, took, bound)
+	require.NotNil(t, res)
+	assert.True(t, res.Stats.Failure)
+	_, err = stubborn.Invoke(t.Context(), map[string]any{"seconds": 0})
+	require.NoError(t, err, "the call after the timeout")
+	require.NoError(t, stubborn.Stop(t.Context()))
+
 	// The emulator exits in the middle of a call: its container is killed.
 	id := fn.ContainerID()
 	calling := make(chan error, 1)
-	began := time.Now()
 	go func() {
 		_, err := fn.Invoke(context.WithoutCancel(t.Context()), map[string]any{"fault": "hang", "seconds": 60})
 		calling <- err
 	}()
 	waitLog(t, fn, "INVOKE START")
-	_, err := fn.eng.ContainerKill(t.Context(), id, client.ContainerKillOptions{Signal: "KILL"})
+	began = time.Now()
+	_, err = fn.eng.ContainerKill(t.Context(), id, client.ContainerKillOptions{Signal: "KILL"})
 	require.NoError(t, err)
 	err = <-calling
 	t.Logf("emulator killed after %v: %v", time.Since(began).Round(time.Millisecond), err)
