@@ -38,7 +38,8 @@ type config struct {
 func parseConfig() (config, error) {
 	python := *pythonFlag || os.Getenv("SEBS_BENCH_PYTHON") == "1"
 	nodejs := *nodejsFlag || os.Getenv("SEBS_BENCH_NODEJS") == "1"
-	return newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python, nodejs)
+	c, err := newConfig(*sizesFlag, *modesFlag, *concurrencyFlag, *memoryFlag, python, nodejs)
+	return withLambda(c), err
 }
 
 // newConfig checks the settings and says what is wrong with them. Go always runs; python and nodejs add

@@ -35,7 +35,7 @@ func runSuite(b *testing.B, name string, extra ...testcontainers.ContainerCustom
 	sh.skipIfEmpty(b, bm, cfg)
 	for _, lang := range cfg.languages {
 		modes := sh.modes(bm.Name, lang, cfg.modes) // -sebs.shard: this machine's part
-		if !slices.Contains(bm.Languages, lang) || len(modes) == 0 {
+		if !suiteHas(bm, lang) || len(modes) == 0 {
 			continue
 		}
 		b.Run("lang="+lang, func(b *testing.B) {
@@ -95,7 +95,7 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 // timeout, stopped when b ends.
 func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config) *sebstest.Function {
 	b.Helper()
-	language, err := sebs.ParseLanguage(lang)
+	language, src, err := suiteSource(bm.Name, lang)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,5 +111,5 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config)
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
 	opts = append(opts, cfg.extra...)
-	return sebstest.New(b, sebstest.Fixture(bm.Name, language), opts...)
+	return sebstest.New(b, src, opts...)
 }

@@ -56,6 +56,9 @@ func (f *Function) ColdStart(ctx context.Context) (sebs.Startup, error) {
 	}
 	f.inst, f.startup = inst, inst.startup
 	f.LocalFunction.MoveTo(inst.id, inst.url(f.ep), inst.port)
+	if err := f.followLambda(inst); err != nil {
+		return inst.startup, fmt.Errorf("sebstest: cold start of %s: %w", f.Name, err)
+	}
 	if err := f.mem.resume(ctx, inst.id); err != nil {
 		return inst.startup, fmt.Errorf("sebstest: cold start of %s: %w", f.Name, err)
 	}

@@ -126,6 +126,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 	if f.egress != nil { // issue 10: WithoutEgress (egress.go)
 		opts = append(opts, f.egressCustomizer())
 	}
+	opts = append(opts, f.lambdaCustomizers()...)
 	opts = append(opts, s.customizers...)
 	return append(opts, testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
 		for k, v := range req.Labels {

@@ -20,8 +20,10 @@
 // tagged by the hash of the binary, so an unchanged function is never rebuilt; [PythonFunction] mounts a
 // code package on the Python base image ([PythonImage], built locally from Debian packages), and
 // [NodeFunction] one on the Node.js base image, built the same way; [Image] and [UpstreamImage] (upstream's
-// Python and Node.js local images) run images already on the engine; [Fixture] is one of the built-in fixture functions.
-// Nothing is pulled from a registry.
+// Python and Node.js local images) run images already on the engine; [Fixture] is one of the built-in fixture
+// functions. [LambdaFunction] (Go, aws-lambda-go) and [LambdaPythonFunction] run AWS Lambda functions unchanged
+// under AWS's Runtime Interface Emulator, invoked through a [sebs.LambdaTrigger] whose results carry Lambda's
+// provider times and billing from the container's REPORT lines. Nothing is pulled from a registry.
 //
 // Options: this package's [Option]s and testcontainers-go's own customizers (testcontainers.WithEnv,
 // WithLabels, WithCmd, WithHostConfigModifier, WithWaitStrategy, …) go in one list; testcontainers' apply

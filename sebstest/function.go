@@ -29,6 +29,7 @@ type Function struct {
 	startup sebs.Startup // phases of the most recent start
 	mem     *memoryLog   // nil when memory is not sampled
 	egress  *egress      // issue 10: the network and forwarder of WithoutEgress (egress.go); nil otherwise
+	lambda  *lambdaRun   // an AWS Lambda function's trigger and log follower (lambda_run.go), or nil
 
 	stopOnce sync.Once
 	stopErr  error
@@ -45,17 +46,21 @@ func (f *Function) ContainerID() string {
 	return f.inst.id
 }
 
-// Invoke calls the function through its HTTP trigger. With memory sampling on, the result's
-// stats.memory_used is the peak (MiB) sampled during the call, and its detail holds those samples. When
-// the call lost its connection because the container was OOM-killed, the error also wraps
-// [ErrOutOfMemory] and names the memory limit.
+// Invoke calls the function through its HTTP trigger (a Lambda function: its [sebs.LambdaTrigger]). With
+// memory sampling on, the result's stats.memory_used is the peak (MiB) sampled during the call, and its detail
+// holds those samples. When the call lost its connection because the container was OOM-killed, the error also
+// wraps [ErrOutOfMemory] and names the memory limit.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
+	invoke := f.LocalFunction.Invoke
+	if f.lambda != nil {
+		invoke = f.invokeLambda
+	}
 	began := time.Now()
-	res, err := f.LocalFunction.Invoke(ctx, payload)
+	res, err := invoke(ctx, payload)
 	if res != nil && f.mem != nil {
 		f.mem.annotate(res, began, time.Now())
 	}
-	f.noteAddress(res) // issue 16 (address.go)
+	f.noteAddress(res)                            // issue 16 (address.go)
 	return res, f.explainFailure(ctx, began, err) // issue 10: an OOM kill is named (oom.go)
 }
 
@@ -90,6 +95,7 @@ func (f *Function) Stop(ctx context.Context) error {
 			errs = append(errs, f.removeNow(ctx, f.inst))
 		}
 		errs = append(errs, f.closeEgress(ctx)) // issue 10: after the container, which is on the network
+		f.lambda.stop()
 		errs = append(errs, f.LocalFunction.Stop(ctx))
 		if f.spec.cleanup != nil {
 			errs = append(errs, f.spec.cleanup())

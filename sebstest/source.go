@@ -35,8 +35,9 @@ type spec struct {
 	env       map[string]string   // environment the image's start-up expects; the caller's env wins
 	cleanup   func() error        // removes what resolve made on the host (a laid-out package) once the function stops; nil for none
 
-	coldUntrusted   bool // the server's is_cold cannot be trusted (upstream's is always false)
-	nameByBenchmark bool // the function is named after WithBenchmark's benchmark when one is given
+	coldUntrusted   bool        // the server's is_cold cannot be trusted (upstream's is always false)
+	nameByBenchmark bool        // the function is named after WithBenchmark's benchmark when one is given
+	lambda          *lambdaSpec // an AWS Lambda function under the emulator (lambda.go), or nil
 }
 
 // Image runs an existing local image that serves the SeBS protocol on port 9000 (change it with

@@ -118,6 +118,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
 	}
+	f.lambdaPort()
 	inst, err := f.launch(ctx)
 	if err != nil {
 		_ = f.closeEgress(context.WithoutCancel(ctx)) // issue 10
@@ -125,9 +126,13 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
 	}
 	f.inst, f.startup = inst, inst.startup
-	f.LocalFunction = sebs.NewLocalFunction(f.model(), nil, inst.url(f.ep), inst.port)
+	f.LocalFunction = f.newLocal(inst)
 	f.LocalFunction.MoveTo(inst.id, inst.url(f.ep), inst.port)
 	f.LocalFunction.HTTPTrigger().KeepAlive = s.keepAlive
+	if err := f.followLambda(inst); err != nil {
+		_ = f.Stop(context.Background())
+		return nil, fmt.Errorf("sebstest: %w", err)
+	}
 	if err := f.startSampling(ctx); err != nil {
 		_ = f.Stop(context.Background())
 		return nil, fmt.Errorf("sebstest: %w", err)

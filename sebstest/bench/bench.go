@@ -6,7 +6,9 @@
 // Metric units: Go's ns/op is one iteration; metrics that average over calls carry /call
 // (client-ns/call, http-startup-ns/call, first-byte-ns/call, server-ns/call), the cold start metric
 // /start (coldstart-ns/start); p50-client-ns, p95-client-ns and p99-client-ns are percentiles over calls,
-// peak-mem-B a peak, and cold-excluded a count per run. See [Run].
+// peak-mem-B a peak, and cold-excluded a count per run. Functions whose results carry provider times and
+// billing (AWS Lambda functions under the emulator, sebstest.LambdaFunction) add provider-exec-ns/call,
+// billed-gb-s/call and, for cold calls, init-ns/start. See [Run].
 package bench
 
 import (
@@ -106,6 +108,12 @@ type Spec struct {
 //	cold-excluded         ModeWarm: the number of cold calls left out of every other metric, a count per
 //	                      run (not divided by b.N): a diagnostic, not comparable across runs
 //
+// When the results carry provider times and billing (a Lambda function's REPORT lines), over the same calls:
+//
+//	provider-exec-ns/call the platform's mean execution time per call (Lambda's Duration)
+//	billed-gb-s/call      mean GB-seconds billed per call (billed s × memory GiB, as upstream computes them)
+//	init-ns/start         the platform's mean initialization per cold call (Init Duration): ModeCold, ModeBurst
+//
 // With b.Loop a cold iteration costs about half a second here, so the default -benchtime=1s gives two or
 // three of them; use -benchtime=Nx for a fixed count.
 func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
@@ -133,6 +141,7 @@ type bencher struct {
 	loopBegin    time.Time
 	loopEnd      time.Time
 	coldExcluded int
+	provider     providerTotals // provider-side figures, when results have them (lambda_metrics.go)
 }
 
 func newBencher(b *testing.B, fns []*sebstest.Function, spec Spec) (*bencher, error) {

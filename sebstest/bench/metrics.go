@@ -85,7 +85,9 @@ func (bn *bencher) report() {
 		b.ReportMetric(client/fn, "client-ns/call")
 		b.ReportMetric(startup/fn, "http-startup-ns/call")
 		b.ReportMetric(firstByte/fn, "first-byte-ns/call")
-		b.ReportMetric(server/fn, "server-ns/call")
+		if server > 0 { // functions that report no handler time (Lambda's have provider-exec-ns/call) get none
+			b.ReportMetric(server/fn, "server-ns/call")
+		}
 		slices.Sort(clients)
 		b.ReportMetric(float64(nearestRank(clients, 50)), "p50-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
@@ -103,6 +105,7 @@ func (bn *bencher) report() {
 	if peak > 0 {
 		b.ReportMetric(float64(peak), "peak-mem-B")
 	}
+	bn.provider.report(b)
 }
 
 // peakMemory is the largest memory sample any function took during the loop, 0 when none sampled.
