@@ -70,7 +70,7 @@ func TestSleepUnderEmulator(t *testing.T) {
 func TestFaultsUnderEmulator(t *testing.T) {
 	eng := engine(t)
 	img := buildFixture(t, eng, "fault")
-	const memoryMB, timeoutS = 128, 2
+	const memoryMB, timeoutS = 128, 5 // the first call starts the runtime: seconds on a loaded machine
 	c := startLambda(t, eng, img, memoryMB, timeoutS)
 	tr := c.trigger(t, timeoutS)
 	bound := time.Duration(timeoutS)*time.Second + 3*time.Second
