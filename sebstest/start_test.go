@@ -57,8 +57,10 @@ func TestStartInvokeSleep(t *testing.T) {
 	bench, err := fixtures.Lookup("sleep")
 	require.NoError(t, err)
 
-	assert.True(t, strings.HasPrefix(fn.URL, "127.0.0.1:"), "URL %q must be on loopback", fn.URL)
-	assert.Equal(t, strconv.Itoa(fn.Port), strings.TrimPrefix(fn.URL, "127.0.0.1:"))
+	// Remote engines (issue 15): the URL is on the engine's address, 127.0.0.1 for a local one.
+	host := fn.eng.Endpoint().Host
+	assert.True(t, strings.HasPrefix(fn.URL, host+":"), "URL %q must be on the engine's address %s", fn.URL, host)
+	assert.Equal(t, strconv.Itoa(fn.Port), strings.TrimPrefix(fn.URL, host+":"))
 	assert.Equal(t, "010.sleep", fn.Benchmark)
 	assert.Equal(t, bench.Memory, fn.Config.Memory)
 
@@ -101,9 +103,10 @@ func TestLimitsAndSecurityInContainerConfig(t *testing.T) {
 	for _, m := range res.Container.Mounts {
 		assert.NotContains(t, m.Source, "docker.sock", "no Docker socket in a function")
 	}
+	bind := fn.eng.Endpoint().BindIP // 127.0.0.1 on a local engine; SEBS_PUBLISH_IP on a remote one (issue 15)
 	for port, bindings := range res.Container.NetworkSettings.Ports {
 		for _, b := range bindings {
-			assert.Equal(t, "127.0.0.1", b.HostIP.String(), "port %s published beyond loopback", port)
+			assert.Equal(t, bind, b.HostIP, "port %s published beyond %s", port, bind)
 		}
 	}
 	assert.Contains(t, res.Container.Config.Env, "SEBS_FUNCTION_TIMEOUT=7")
