@@ -32,6 +32,7 @@ cleanup() {
 		pm rm -af -t 0 >/dev/null 2>&1 || true
 		kill "$service" 2>/dev/null || true
 		wait "$service" 2>/dev/null || true
+		if kill -0 "$service" 2>/dev/null; then echo "test-podman: the service (pid $service) still runs" >&2; code=1; fi
 	fi
 	pm system reset -f >/dev/null 2>&1 || true
 	rm -rf "$dir"
@@ -52,14 +53,16 @@ default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 EOF
 
 sock="$dir/podman.sock"
-CONTAINERS_CONF="$dir/containers.conf" pm system service -t 0 "unix://$sock" >"$dir/service.log" 2>&1 &
+# podman itself, not through pm (a function: $! would be a subshell's, and killing it would leave podman)
+CONTAINERS_CONF="$dir/containers.conf" podman --root "$dir/root" --runroot "$dir/run" \
+	system service -t 0 "unix://$sock" >"$dir/service.log" 2>&1 &
 service=$!
 for _ in $(seq 100); do
 	curl -sf --unix-socket "$sock" http://podman/_ping >/dev/null 2>&1 && break
 	kill -0 "$service" 2>/dev/null || { cat "$dir/service.log" >&2; echo "test-podman: the service exited" >&2; exit 1; }
 	sleep 0.1
 done
-echo "test-podman: $(pm version --format 'Podman {{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null) at unix://$sock"
+echo "test-podman: $(pm version --format 'Podman {{.Server.Version}}' 2>/dev/null) at unix://$sock"
 
 tag=$(bash fixtures/python/image/build.sh --print-tag)
 if docker image inspect "$tag" >/dev/null 2>&1; then

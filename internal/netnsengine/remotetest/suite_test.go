@@ -98,6 +98,7 @@ func TestSuiteOnRemoteEngine(t *testing.T) {
 		if res.pid != 0 {
 			pids = append(pids, res.pid)
 		}
+		checkBenchMemory(t, benchLines(res.out))
 		if res.err != nil || fail > 0 || pass == 0 {
 			t.Errorf("%s on the remote engine: %v; failed: %s\noutput's end:\n%s",
 				r.pkg, res.err, strings.Join(failures, "; "), tail(res.out, 60))
@@ -127,6 +128,18 @@ func closeAndCheck(t *testing.T, eng *netnsengine.Engine) {
 	if pid != 0 {
 		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err == nil {
 			t.Errorf("the engine's daemon (pid %d) still runs after Close", pid)
+		}
+	}
+}
+
+// checkBenchMemory logs the benchmark lines and fails the test when one reports no container memory:
+// on a remote engine it comes from Docker stats, the cgroup files being out of reach.
+func checkBenchMemory(t *testing.T, lines []string) {
+	t.Helper()
+	for _, line := range lines {
+		t.Log(line)
+		if v, ok := metric(line, "peak-mem-B"); !ok || v <= 0 {
+			t.Errorf("benchmark reports no memory (peak-mem-B %v, reported %v): %s", v, ok, line)
 		}
 	}
 }
