@@ -2,9 +2,6 @@ package remotetest
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,6 +9,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/gosebs/sebs/internal/netnsengine"
 	"github.com/gosebs/sebs/internal/owner"
 )
 
@@ -100,33 +98,12 @@ func (l localEngine) checkUntouched(t *testing.T, pids []int) {
 		if err != nil || len(nets.Items) != 0 {
 			t.Errorf("local engine: networks of run pid %d: %d (error %v)", pid, len(nets.Items), err)
 		}
-		evs, err := l.events(ctx, f)
+		evs, err := netnsengine.Events(ctx, l.cli, l.since, f)
 		if err != nil {
-			t.Errorf("local engine events: %v", err)
+			t.Errorf("local engine: %v", err)
 		}
 		if len(evs) > 0 {
 			t.Errorf("local engine logged events of run pid %d: %v", pid, evs)
-		}
-	}
-}
-
-// events returns the local engine's events since the runs began that match f.
-func (l localEngine) events(ctx context.Context, f client.Filters) ([]string, error) {
-	res := l.cli.Events(ctx, client.EventsListOptions{
-		Since:   l.since.Add(-time.Second).Format(time.RFC3339Nano),
-		Until:   time.Now().Add(time.Second).Format(time.RFC3339Nano),
-		Filters: f,
-	})
-	var evs []string
-	for {
-		select {
-		case m := <-res.Messages:
-			evs = append(evs, fmt.Sprintf("%s %s %s", m.Type, m.Action, m.Actor.ID))
-		case err := <-res.Err:
-			if err != nil && !errors.Is(err, io.EOF) {
-				return evs, err
-			}
-			return evs, nil
 		}
 	}
 }
