@@ -62,7 +62,7 @@ for _ in $(seq 100); do
 	kill -0 "$service" 2>/dev/null || { cat "$dir/service.log" >&2; echo "test-podman: the service exited" >&2; exit 1; }
 	sleep 0.1
 done
-echo "test-podman: $(pm version --format 'Podman {{.Server.Version}}' 2>/dev/null) at unix://$sock"
+echo "test-podman: $(pm version --format '{{.Server.Version}}' 2>/dev/null) at unix://$sock"
 
 tag=$(bash fixtures/python/image/build.sh --print-tag)
 if docker image inspect "$tag" >/dev/null 2>&1; then

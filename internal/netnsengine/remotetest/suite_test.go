@@ -90,7 +90,8 @@ func TestSuiteOnRemoteEngine(t *testing.T) {
 	runs := suite(python)
 
 	env := append(eng.Env(), "TESTCONTAINERS_RYUK_DISABLED=true")
-	var pids []int
+	t.Run("addresses", func(t *testing.T) { checkAddresses(t, ctx, env, eng.IP(), cli) })
+	pids := []int{os.Getpid()}
 	for _, r := range runs {
 		res := execute(ctx, root, bin, r, env)
 		pass, fail, skip, failures := summary(res.out)
@@ -99,7 +100,7 @@ func TestSuiteOnRemoteEngine(t *testing.T) {
 			pids = append(pids, res.pid)
 		}
 		checkBenchMemory(t, benchLines(res.out))
-		if res.err != nil || fail > 0 || pass == 0 {
+		if res.err != nil || fail > 0 || pass == 0 && os.Getenv(EnvRun) == "" { // a narrowed run may match nothing here
 			t.Errorf("%s on the remote engine: %v; failed: %s\noutput's end:\n%s",
 				r.pkg, res.err, strings.Join(failures, "; "), tail(res.out, 60))
 			if dir := os.Getenv("SEBS_REMOTE_LOGS"); dir != "" {
@@ -132,14 +133,20 @@ func closeAndCheck(t *testing.T, eng *netnsengine.Engine) {
 	}
 }
 
-// checkBenchMemory logs the benchmark lines and fails the test when one reports no container memory:
-// on a remote engine it comes from Docker stats, the cgroup files being out of reach.
+// checkBenchMemory logs the benchmark lines and fails the test when a cold-mode line reports no
+// container memory: on a remote engine it comes from Docker stats, the cgroup files being out of reach.
+// Docker stats answer about once a second, so a warm run of a few milliseconds may hold no sample and
+// report no peak-mem-B; a cold iteration (a container start, most of a second) must.
 func checkBenchMemory(t *testing.T, lines []string) {
 	t.Helper()
 	for _, line := range lines {
 		t.Log(line)
-		if v, ok := metric(line, "peak-mem-B"); !ok || v <= 0 {
-			t.Errorf("benchmark reports no memory (peak-mem-B %v, reported %v): %s", v, ok, line)
+		v, ok := metric(line, "peak-mem-B")
+		switch {
+		case strings.Contains(line, "mode=cold") && (!ok || v <= 0):
+			t.Errorf("cold-mode benchmark reports no memory (peak-mem-B %v, reported %v): %s", v, ok, line)
+		case !ok:
+			t.Logf("no memory sample within that run (Docker stats come about once a second)")
 		}
 	}
 }
