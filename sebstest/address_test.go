@@ -34,8 +34,9 @@ func requireAddressed(t *testing.T, fn *Function) {
 	ns := res.Container.NetworkSettings
 	require.NotNil(t, ns)
 	hostPort := ""
+	host := fn.eng.Endpoint().Host // 127.0.0.1 for a local engine; a remote engine's address (issue 15)
 	for _, b := range ns.Ports[network.MustParsePort("9000/tcp")] {
-		assert.Equal(t, "127.0.0.1", b.HostIP.String(), "the port is published on loopback only, whichever path is used")
+		assert.Equal(t, host, b.HostIP.String(), "the port is published on the engine's address only (loopback for a local one), whichever path is used")
 		hostPort = b.HostPort
 	}
 	require.NotEmpty(t, hostPort, "the port stays published as the fallback")
@@ -50,7 +51,7 @@ func requireAddressed(t *testing.T, fn *Function) {
 		return
 	}
 	assert.Equal(t, addrPublished, fn.inst.address)
-	assert.Equal(t, "127.0.0.1:"+hostPort, fn.URL)
+	assert.Equal(t, host+":"+hostPort, fn.URL)
 	assert.Equal(t, hostPort, strconv.Itoa(fn.Port))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -99,7 +100,7 @@ func baselineColdStart(ctx context.Context, cli *engine.Engine, ref string) (str
 		return id, err
 	}
 	host := res.Container.NetworkSettings.Ports[port][0].HostPort
-	base := "http://127.0.0.1:" + host
+	base := "http://" + net.JoinHostPort(cli.Endpoint().Host, host) // the engine's address (issue 15)
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Second}
 	defer hc.CloseIdleConnections()
 	for {

@@ -99,9 +99,10 @@ func TestLimitsAndSecurityInContainerConfig(t *testing.T) {
 	for _, m := range res.Container.Mounts {
 		assert.NotContains(t, m.Source, "docker.sock", "no Docker socket in a function")
 	}
+	bind := fn.eng.Endpoint().BindIP // 127.0.0.1 on a local engine; SEBS_PUBLISH_IP on a remote one (issue 15)
 	for port, bindings := range res.Container.NetworkSettings.Ports {
 		for _, b := range bindings {
-			assert.Equal(t, "127.0.0.1", b.HostIP.String(), "port %s published beyond loopback", port)
+			assert.Equal(t, bind, b.HostIP, "port %s published beyond %s", port, bind)
 		}
 	}
 	assert.Contains(t, res.Container.Config.Env, "SEBS_FUNCTION_TIMEOUT=7")

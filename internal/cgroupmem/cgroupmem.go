@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -317,7 +318,9 @@ func readDockerStats(ctx context.Context, cli *client.Client, id string) (uint64
 	}
 	defer res.Body.Close()
 	var st container.StatsResponse
-	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+	if err := json.NewDecoder(res.Body).Decode(&st); errors.Is(err, io.EOF) {
+		return 0, at, errExited // Podman answers a stopped container's stats with an empty body (issue 15)
+	} else if err != nil {
 		return 0, at, fmt.Errorf("decode container stats: %w", err)
 	}
 	if st.Read.IsZero() {

@@ -8,8 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,16 +169,18 @@ func Image(t testing.TB, eng *engine.Engine) string {
 // Container is a running test server container.
 type Container struct {
 	ID   string
-	Addr string // 127.0.0.1:port of the published port 9000
+	Addr string // host:port of the published port 9000 (127.0.0.1 on a local engine)
 }
 
 // Start creates and starts a container from image with labels, its port 9000 published on
-// 127.0.0.1 only, waits until it answers, and removes it (with its volumes) in t.Cleanup.
+// 127.0.0.1 only (on a remote engine, on the address eng.Endpoint names), waits until it answers,
+// and removes it (with its volumes) in t.Cleanup.
 func Start(t testing.TB, eng *engine.Engine, image string, labels map[string]string) Container {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	port := network.MustParsePort("9000/tcp")
+	ep := eng.Endpoint() // 127.0.0.1 for a local engine, the engine's address for a remote one (issue 15)
 	res, err := eng.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Config: &container.Config{
 			Image:        image,
@@ -186,7 +188,7 @@ func Start(t testing.TB, eng *engine.Engine, image string, labels map[string]str
 			ExposedPorts: network.PortSet{port: {}},
 		},
 		HostConfig: &container.HostConfig{
-			PortBindings: network.PortMap{port: {{HostIP: netip.MustParseAddr("127.0.0.1")}}},
+			PortBindings: network.PortMap{port: {{HostIP: ep.BindIP}}},
 		},
 	})
 	if err != nil {
@@ -204,12 +206,12 @@ func Start(t testing.TB, eng *engine.Engine, image string, labels map[string]str
 	if ns := ins.Container.NetworkSettings; ns != nil {
 		for _, b := range ns.Ports[port] {
 			if b.HostIP.Is4() {
-				addr = "127.0.0.1:" + b.HostPort
+				addr = net.JoinHostPort(ep.Host, b.HostPort)
 			}
 		}
 	}
 	if addr == "" {
-		t.Fatalf("test container %s: port 9000 not published on 127.0.0.1", res.ID[:12])
+		t.Fatalf("test container %s: port 9000 not published on %s", res.ID[:12], ep.BindIP)
 	}
 	c := Container{ID: res.ID, Addr: addr}
 	deadline := time.Now().Add(30 * time.Second)

@@ -133,10 +133,12 @@ func (e *Engine) CertDir() string { return e.certDir }
 // Env is the environment that points Docker clients (the docker CLI, testcontainers-go, the moby
 // client's FromEnv) at the engine: DOCKER_HOST, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, and
 // TESTCONTAINERS_HOST_OVERRIDE set to the engine's address, where testcontainers-go must call published
-// ports (it replaces the 127.0.0.1 that local runs use). Append it to os.Environ(): later entries win.
+// ports (it replaces the 127.0.0.1 that local runs use), and SEBS_PUBLISH_IP set to the same address, so
+// sebstest publishes function ports on that one address rather than on all of the engine host's
+// interfaces. Append it to os.Environ(): later entries win.
 func (e *Engine) Env() []string {
 	return []string{"DOCKER_HOST=" + e.DockerHost(), "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + e.certDir,
-		"TESTCONTAINERS_HOST_OVERRIDE=" + e.ip.String()}
+		"TESTCONTAINERS_HOST_OVERRIDE=" + e.ip.String(), "SEBS_PUBLISH_IP=" + e.ip.String()}
 }
 
 // IP is the engine host's address, the namespace end of the veth pair: publish container ports on it
@@ -145,6 +147,9 @@ func (e *Engine) IP() netip.Addr { return e.ip }
 
 // HostIP is this side's end of the veth pair, the address the engine sees clients come from.
 func (e *Engine) HostIP() netip.Addr { return e.hostIP }
+
+// Veth is the name of this side's end of the engine's veth pair.
+func (e *Engine) Veth() string { return e.name.hostVeth() }
 
 // Namespace is the name of the engine's network namespace (ip netns exec <name> … runs a command there).
 func (e *Engine) Namespace() string { return e.name.String() }

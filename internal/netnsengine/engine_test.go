@@ -3,9 +3,7 @@ package netnsengine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -235,23 +233,11 @@ func (l localState) events(t *testing.T, f client.Filters) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	res := l.cli.Events(ctx, client.EventsListOptions{
-		Since:   l.since.Add(-time.Second).Format(time.RFC3339Nano),
-		Until:   time.Now().Add(time.Second).Format(time.RFC3339Nano),
-		Filters: f,
-	})
-	var evs []string
-	for {
-		select {
-		case m := <-res.Messages:
-			evs = append(evs, fmt.Sprintf("%s %s %s", m.Type, m.Action, m.Actor.ID))
-		case err := <-res.Err:
-			if err != nil && !errors.Is(err, io.EOF) {
-				t.Errorf("local engine events: %v", err)
-			}
-			return evs
-		}
+	evs, err := Events(ctx, l.cli, l.since, f)
+	if err != nil {
+		t.Errorf("local engine: %v", err)
 	}
+	return evs
 }
 
 // TestStartFailure checks that a daemon that cannot start gives an error with its log, and that the

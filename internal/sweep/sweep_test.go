@@ -84,7 +84,8 @@ func labelledImage(t *testing.T, eng *engine.Engine, tag string, labels map[stri
 	}
 	var id string
 	for _, im := range list.Items {
-		if tag == "" && (len(im.RepoTags) == 0 || im.RepoTags[0] == "<none>:<none>") || slices.Contains(im.RepoTags, tag) {
+		if tag == "" && (len(im.RepoTags) == 0 || im.RepoTags[0] == "<none>:<none>") || slices.Contains(im.RepoTags, tag) ||
+			slices.Contains(im.RepoTags, "docker.io/library/"+tag) { // Podman's name for a built tag (issue 15)
 			if maps.Equal(im.Labels, labels) || im.Labels[owner.LabelKind] == labels[owner.LabelKind] {
 				id = im.ID
 			}

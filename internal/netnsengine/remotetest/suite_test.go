@@ -1,0 +1,152 @@
+package remotetest
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gosebs/sebs/internal/netnsengine"
+)
+
+// EnvRun narrows the sebstest tests run on the remote engine to a -test.run pattern (all by default).
+const EnvRun = "SEBS_REMOTE_RUN"
+
+// pythonTests are the tests that need the Python base image. The suite copies it from the local engine
+// (copyPythonImage); where the local engine lacks it, building it on the remote one would take
+// fixtures/python/image/build.sh (debootstrap from a Debian mirror, then docker import to DOCKER_HOST):
+// traffic beyond loopback and the engine's namespace, and minutes, so then these tests are left out
+// (TestOneDockerClientPerFunction too: one of its cases is a Python function).
+const pythonTests = "^(TestPythonFunction|TestUpstreamImage|TestKeptCapabilities|TestModesOnUpstreamServer|TestOneDockerClientPerFunction)$"
+
+// suite lists the runs: sebstest's integration tests, the benchmark helpers' tests, the memory sampler's
+// and the sweep's (which start containers through the engine), and BenchmarkSleep (Go, test size, warm
+// and cold modes, three iterations).
+func suite(python bool) []suiteRun {
+	run := "."
+	if p := os.Getenv(EnvRun); p != "" {
+		run = p
+	}
+	tests := []string{"-test.v", "-test.count=1", "-test.timeout=10m", "-test.run", run}
+	if !python {
+		tests = append(tests, "-test.skip", pythonTests)
+	}
+	return []suiteRun{
+		{pkg: "sebstest", args: tests},
+		{pkg: "sebstest/bench", args: tests},
+		{pkg: "internal/cgroupmem", args: tests},
+		{pkg: "internal/sweep", args: tests},
+		{pkg: "benchmarks", args: []string{"-test.v", "-test.timeout=10m", "-test.run", "^$",
+			"-test.bench", "^BenchmarkSleep$", "-test.benchtime", "3x",
+			"-sebs.python=false", "-sebs.sizes=test", "-sebs.modes=warm,cold", "-sebs.concurrency=1"}},
+	}
+}
+
+// TestSuiteOnRemoteEngine starts a remote engine, runs the suite against it, and checks that every run
+// passed, the images were built on the remote engine, nothing is left on it, none of the work reached
+// the machine's own engine, and that the engine's namespace, veth pair and daemon are gone after Close.
+// The engine is closed in a cleanup, so a failing run or check still tears it down; a killed test's
+// engine is removed by the next Start (netnsengine.SweepStale).
+func TestSuiteOnRemoteEngine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a second Docker daemon and runs the Docker suites; not in -short (make test-remote runs it)")
+	}
+	if err := netnsengine.Check(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %v", err)
+		}
+		t.Skip(err)
+	}
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(t.Context(), 25*time.Minute)
+	defer cancel()
+	root, bin := moduleRoot(t), t.TempDir()
+	compile(t, ctx, root, bin, suite(true))
+	compiled := time.Since(began)
+
+	eng, err := netnsengine.Start(ctx, netnsengine.Options{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeAndCheck(t, eng) })
+	t.Logf("engine %s at %s (publish on %s), daemon start %s", eng.Namespace(), eng.DockerHost(), eng.IP(), eng.Timings().Daemon)
+	cli, err := eng.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	local := openLocal(t)
+	python, why := copyPythonImage(t, ctx, local, cli)
+	if !python {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and the Python tests cannot run on the remote engine: %s", why)
+		}
+		t.Logf("Python tests left out: %s", why)
+	}
+	runs := suite(python)
+
+	env := append(eng.Env(), "TESTCONTAINERS_RYUK_DISABLED=true")
+	t.Run("addresses", func(t *testing.T) { checkAddresses(t, ctx, env, eng.IP(), cli) })
+	pids := []int{os.Getpid()}
+	for _, r := range runs {
+		res := execute(ctx, root, bin, r, env)
+		pass, fail, skip, failures := summary(res.out)
+		t.Logf("%s: %d passed, %d failed, %d skipped in %s", r.pkg, pass, fail, skip, res.elapsed.Round(time.Millisecond))
+		if res.pid != 0 {
+			pids = append(pids, res.pid)
+		}
+		checkBenchMemory(t, benchLines(res.out))
+		if res.err != nil || fail > 0 || pass == 0 && os.Getenv(EnvRun) == "" { // a narrowed run may match nothing here
+			t.Errorf("%s on the remote engine: %v; failed: %s\noutput's end:\n%s",
+				r.pkg, res.err, strings.Join(failures, "; "), tail(res.out, 60))
+			if dir := os.Getenv("SEBS_REMOTE_LOGS"); dir != "" {
+				os.WriteFile(filepath.Join(dir, strings.ReplaceAll(r.pkg, "/", "-")+".log"), res.out, 0o644)
+			}
+		}
+	}
+	checkBuiltRemotely(t, ctx, cli)
+	checkRemoteEmpty(t, ctx, cli)
+	local.checkUntouched(t, pids)
+	t.Logf("compile %s, suite on the remote engine %s", compiled.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+}
+
+// closeAndCheck closes the engine and fails the test when its namespace, veth pair or daemon outlive it.
+func closeAndCheck(t *testing.T, eng *netnsengine.Engine) {
+	pid := eng.DaemonPID()
+	if err := eng.Close(); err != nil {
+		t.Errorf("close the remote engine: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join("/run/netns", eng.Namespace())); !os.IsNotExist(err) {
+		t.Errorf("namespace %s still exists after Close (stat error %v)", eng.Namespace(), err)
+	}
+	if _, err := net.InterfaceByName(eng.Veth()); err == nil {
+		t.Errorf("veth %s still exists after Close", eng.Veth())
+	}
+	if pid != 0 {
+		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err == nil {
+			t.Errorf("the engine's daemon (pid %d) still runs after Close", pid)
+		}
+	}
+}
+
+// checkBenchMemory logs the benchmark lines and fails the test when a cold-mode line reports no
+// container memory: on a remote engine it comes from Docker stats, the cgroup files being out of reach.
+// Docker stats answer about once a second, so a warm run of a few milliseconds may hold no sample and
+// report no peak-mem-B; a cold iteration (a container start, most of a second) must.
+func checkBenchMemory(t *testing.T, lines []string) {
+	t.Helper()
+	for _, line := range lines {
+		t.Log(line)
+		v, ok := metric(line, "peak-mem-B")
+		switch {
+		case strings.Contains(line, "mode=cold") && (!ok || v <= 0):
+			t.Errorf("cold-mode benchmark reports no memory (peak-mem-B %v, reported %v): %s", v, ok, line)
+		case !ok:
+			t.Logf("no memory sample within that run (Docker stats come about once a second)")
+		}
+	}
+}
