@@ -73,7 +73,10 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 	switch mode {
 	case bench.ModeWarm:
 		spec.Concurrency = cfg.concurrency
-		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
+		if lang == langGoLambda {
+			spec.Concurrency = 1 // the emulator serves one call at a time, as a Lambda instance does
+		}
+		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) {
 			bench.Run(b, []*sebstest.Function{shared}, spec)
 		})
 	case bench.ModeSequential:

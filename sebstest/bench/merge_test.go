@@ -46,12 +46,16 @@ func TestMergeKeepsEveryCallOfEveryShard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Samples) != 4+3+5 || len(res.Rows) != 11 {
-		t.Errorf("%d merged samples and %d CSV rows, want 12 and 11", len(res.Samples), len(res.Rows))
+	// Failed calls have a sample but, as upstream's perf-cost, no CSV row and no invocation: they are counted.
+	if len(res.Samples) != 4+3+5 || len(res.Rows) != 3+2+3 {
+		t.Errorf("%d merged samples and %d CSV rows, want 12 and 8", len(res.Samples), len(res.Rows))
 	}
 	exp := res.Experiments
-	if n, m := len(exp.Invocations["sleep"]), len(exp.Invocations["html"]); n != 4+3 || m != 4 {
-		t.Errorf("invocations: sleep %d, html %d; want 7 and 4", n, m)
+	if n, m := len(exp.Invocations["sleep"]), len(exp.Invocations["html"]); n != 3+2 || m != 3 {
+		t.Errorf("invocations: sleep %d, html %d; want 5 and 3", n, m)
+	}
+	if exp.Statistics == nil || exp.Statistics.FailuresCount != 3 {
+		t.Errorf("merged statistics %+v: want the three shards' failures counted", exp.Statistics)
 	}
 	pc, ok := perfCostSettings(exp.Config)
 	if !ok || !slices.Equal(stringsOf(pc["experiments"]), []string{"cold", "sequential", "warm"}) ||
