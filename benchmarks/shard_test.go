@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"slices"
+
 	"strconv"
 	"strings"
 	"testing"
@@ -64,7 +64,7 @@ func (s shard) modes(benchmark, lang string, modes []bench.Mode) []bench.Mode {
 // than an empty loop's timing.
 func (s shard) skipIfEmpty(b *testing.B, bm fixtures.Benchmark, cfg config) {
 	for _, lang := range cfg.languages {
-		if slices.Contains(bm.Languages, lang) && len(s.modes(bm.Name, lang, cfg.modes)) > 0 {
+		if suiteHas(bm, lang) && len(s.modes(bm.Name, lang, cfg.modes)) > 0 {
 			return
 		}
 	}

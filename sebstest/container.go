@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -32,7 +33,14 @@ type instance struct {
 	startup sebs.Startup
 	wait    wait.Strategy // the caller's readiness strategy, nil for ours; restarts wait with it too
 	retired bool          // removed (Retire, or a failed replacement): nothing to remove any more
+	// exited holds why the container is known to have stopped (set after a failed call found it exited):
+	// later calls fail with it at once, sending nothing to an address the engine may have given to another
+	// container since.
+	exited atomic.Pointer[exitNote]
 }
+
+// exitNote is the error that explained a container's exit.
+type exitNote struct{ err error }
 
 func (i *instance) url(ep engine.Endpoint) string {
 	host := ep.Host

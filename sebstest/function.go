@@ -55,6 +55,11 @@ func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResu
 	if f.lambda != nil {
 		invoke = f.invokeLambda
 	}
+	if f.inst != nil {
+		if n := f.inst.exited.Load(); n != nil { // known to have stopped: nothing is sent (oom.go)
+			return nil, n.err
+		}
+	}
 	began := time.Now()
 	res, err := invoke(ctx, payload)
 	if res != nil && f.mem != nil {

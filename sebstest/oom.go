@@ -59,11 +59,17 @@ func (f *Function) explainFailure(ctx context.Context, began time.Time, err erro
 	}
 	ctx, cancel := context.WithDeadline(ctx, began.Add(timeout))
 	defer cancel()
-	c, ok := f.stoppedContainer(ctx, f.inst.id)
-	if !ok || c.State == nil || !c.State.OOMKilled {
+	inst := f.inst
+	c, ok := f.stoppedContainer(ctx, inst.id)
+	if !ok || c.State == nil {
 		return err
 	}
-	return f.outOfMemory(c, err)
+	explained := err
+	if c.State.OOMKilled {
+		explained = f.outOfMemory(c, err)
+	}
+	inst.exited.Store(&exitNote{explained})
+	return explained
 }
 
 // stoppedContainer inspects container id until it is no longer running (ok true), or gives up (ok false)

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -286,12 +287,13 @@ func cgroupFilesFromProc(procCgroup, id string) [][2]string {
 }
 
 // readCgroupFile reads a cgroup memory usage file: one decimal number of bytes. A missing file means the
-// cgroup is gone with its container ([errExited]). The time is the middle of the read.
+// cgroup is gone with its container ([errExited]), and so does ENODEV: a file opened while the cgroup was
+// being removed. The time is the middle of the read.
 func readCgroupFile(path string) (uint64, time.Time, error) {
 	before := time.Now()
 	b, err := os.ReadFile(path)
 	at := before.Add(time.Since(before) / 2)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENODEV) {
 		return 0, at, errExited
 	}
 	if err != nil {
