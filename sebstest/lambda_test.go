@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,14 +57,17 @@ func TestLambdaGoFunction(t *testing.T) {
 			check := func(call string, res *sebs.ExecutionResult, err error, cold bool) {
 				t.Helper()
 				require.NoError(t, err, call)
-				t.Logf("%s: client %v, provider execution %v, init %v, billed %v, %.6f GB-s, memory %.1f MiB", call,
+				t.Logf("%s: client %v, provider execution %v, init %v, billed %v, %.6f GB-s, memory %s", call,
 					res.Times.ClientDuration(), res.ProviderTimes.ExecutionDuration(), res.ProviderTimes.InitializationDuration(),
-					res.Billing.BilledDuration(), res.Billing.GBSeconds, *res.Stats.MemoryUsed)
+					res.Billing.BilledDuration(), res.Billing.GBSeconds, memoryText(res))
 				requireConsistentReport(t, res, memoryMB, cold)
 				assert.GreaterOrEqual(t, res.ProviderTimes.Execution, int64(20_000), "%s: execution below the 20 ms sleep", call)
 				out, err := res.HandlerOutput()
 				require.NoError(t, err)
 				assert.NoError(t, bench.Validate(in, out), call)
+				if !isLoopback(fn.ep.Host) {
+					return // a remote engine's memory comes from Docker stats, about once a second: none in a 20 ms call
+				}
 				require.NotNil(t, res.Stats.MemoryUsed, "%s: no sampled memory", call)
 				assert.Less(t, *res.Stats.MemoryUsed, float64(memoryMB), "%s: memory used is the configured size, the emulator's fake figure", call)
 				require.NotNil(t, res.Detail)
@@ -267,4 +271,12 @@ func taskRoot(t *testing.T, files map[string]string) string {
 		require.NoError(t, os.WriteFile(path, data, 0o644))
 	}
 	return dir
+}
+
+// memoryText is a result's sampled memory for the log, or "not sampled".
+func memoryText(res *sebs.ExecutionResult) string {
+	if res.Stats.MemoryUsed == nil {
+		return "not sampled"
+	}
+	return fmt.Sprintf("%.1f MiB", *res.Stats.MemoryUsed)
 }

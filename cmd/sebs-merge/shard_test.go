@@ -19,7 +19,7 @@ import (
 // sequential) which the 3 shards split 1 (sleep/sequential), 2 (dynamic-html) and 1 (sleep/warm), so that
 // sleep's container serves its cold first call in a different mode in a shard than in the whole run.
 var shardArgs = []string{"-test.run", "^$", "-test.bench", "^Benchmark(Sleep|DynamicHTML)$", "-test.benchtime", "3x",
-	"-sebs.sizes=test", "-sebs.modes=warm,sequential", "-sebs.python=false", "-sebs.memory=0", "-sebs.concurrency=2"}
+	"-sebs.sizes=test", "-sebs.modes=warm,sequential", "-sebs.python=false", "-sebs.nodejs=false", "-sebs.lambda=false", "-sebs.memory=0", "-sebs.concurrency=2"}
 
 // TestShardsMergedEqualOneRun runs the suite once whole and once as 3 shards (three processes, as three
 // machines would), merges the shards with sebs-merge, and compares the merged files' counts with the
