@@ -18,16 +18,16 @@ import (
 	"github.com/gosebs/sebs/internal/owner"
 )
 
-// EnvKeepImages names the environment variable that says how many images of each Go function to keep:
+// envKeepImages names the environment variable that says how many images of each Go function to keep:
 // every start of a [GoFunction] removes that function's older images (sebs-go-<name>:<hash>) beyond the
 // newest N, never the one it runs, never one a container uses, and none built in the last ten minutes (a
 // parallel test process may be about to run it). "0" keeps them all. Unset or empty means
-// [DefaultKeepImages]. make clean-images still removes them all.
-const EnvKeepImages = "SEBS_KEEP_IMAGES"
+// [defaultKeepImages]. make clean-images still removes them all.
+const envKeepImages = "SEBS_KEEP_IMAGES"
 
-// DefaultKeepImages is how many images of each Go function are kept when SEBS_KEEP_IMAGES is unset: the
+// defaultKeepImages is how many images of each Go function are kept when SEBS_KEEP_IMAGES is unset: the
 // one running and two earlier versions, so switching between recent versions costs no rebuild.
-const DefaultKeepImages = 3
+const defaultKeepImages = 3
 
 // pruneGrace spares images built this recently: another process (a parallel test package) may have just
 // built one and not yet created its container.
@@ -38,13 +38,13 @@ const goImagePrefix = "sebs-go-"
 
 // keepImages reads SEBS_KEEP_IMAGES: the number of images to keep per function, 0 for all.
 func keepImages() (int, error) {
-	v := strings.TrimSpace(os.Getenv(EnvKeepImages))
+	v := strings.TrimSpace(os.Getenv(envKeepImages))
 	if v == "" {
-		return DefaultKeepImages, nil
+		return defaultKeepImages, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s=%q: want a number of images to keep per function (0 keeps all)", EnvKeepImages, v)
+		return 0, fmt.Errorf("%s=%q: want a number of images to keep per function (0 keeps all)", envKeepImages, v)
 	}
 	return n, nil
 }

@@ -49,7 +49,7 @@ func writeTinyFunction(t *testing.T, dir, v string) {
 // are spared too, for builds of parallel processes; the test sets it to 0.)
 func TestSupersededImagesRemoved(t *testing.T) {
 	RequireDocker(t)
-	t.Setenv(EnvKeepImages, "1")
+	t.Setenv(envKeepImages, "1")
 	grace := pruneGrace
 	pruneGrace = 0 // the images are built here, seconds apart
 	t.Cleanup(func() { pruneGrace = grace })
@@ -91,7 +91,7 @@ func TestSupersededImagesRemoved(t *testing.T) {
 	assert.False(t, exists(refs[1]), "v2's image is superseded and unused: removed")
 	assert.True(t, exists(refs[2]), "the running version's image is kept")
 
-	t.Setenv(EnvKeepImages, "all")
+	t.Setenv(envKeepImages, "all")
 	_, err := keepImages()
-	assert.ErrorContains(t, err, EnvKeepImages)
+	assert.ErrorContains(t, err, envKeepImages)
 }

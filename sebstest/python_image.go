@@ -9,8 +9,8 @@ import (
 	"github.com/gosebs/sebs/internal/engine"
 )
 
-// PythonImageRepo is the repository of the Python base image; its tag is a hash of the recipe.
-const PythonImageRepo = "sebs-python"
+// pythonImageRepo is the repository of the Python base image; its tag is a hash of the recipe.
+const pythonImageRepo = "sebs-python"
 
 // PythonImage returns the tag of the Python base image, "sebs-python:<recipe hash>": a Debian root file
 // system with python3 and the modules the benchmarks need (fixtures/python/image/packages.txt) and the

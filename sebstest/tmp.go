@@ -5,10 +5,10 @@ import (
 	"strconv"
 )
 
-// DefaultTmpfsMB is the size of the tmpfs at /tmp of a function whose root file system is read-only (a
+// defaultTmpfsMB is the size of the tmpfs at /tmp of a function whose root file system is read-only (a
 // [GoFunction]), unless [WithTmpfs] says otherwise: AWS Lambda's default /tmp, room for upstream's
 // benchmarks, which write their inputs and outputs there.
-const DefaultTmpfsMB = 512
+const defaultTmpfsMB = 512
 
 // WithTmpfs mounts a tmpfs of sizeMB MiB at /tmp. A tmpfs lives in memory: what a function writes there is
 // charged to its container's memory limit (the config's memory), and without swap it cannot be paged out,
@@ -17,7 +17,7 @@ const DefaultTmpfsMB = 512
 // Without WithTmpfs, /tmp is the container's own directory: on disk, in the container's writable layer,
 // not counted against the memory limit and removed with the container, as on upstream SeBS's local
 // platform (Python functions, [UpstreamImage], [Image]); for a function whose root file system is
-// read-only (a [GoFunction]), it is a tmpfs of [DefaultTmpfsMB].
+// read-only (a [GoFunction]), it is a tmpfs of 512 MiB.
 func WithTmpfs(sizeMB int) Option {
 	return option(func(s *settings) error {
 		if sizeMB <= 0 {
@@ -29,13 +29,13 @@ func WithTmpfs(sizeMB int) Option {
 }
 
 // tmpfsOptions returns the mount options of the tmpfs at /tmp, or "" for none: sizeMB when set (by
-// WithTmpfs), else DefaultTmpfsMB for a read-only root, where /tmp could not be written otherwise.
+// WithTmpfs), else defaultTmpfsMB for a read-only root, where /tmp could not be written otherwise.
 func tmpfsOptions(readOnlyRoot bool, sizeMB int) string {
 	if sizeMB <= 0 {
 		if !readOnlyRoot {
 			return ""
 		}
-		sizeMB = DefaultTmpfsMB
+		sizeMB = defaultTmpfsMB
 	}
 	return "rw,nosuid,nodev,mode=1777,size=" + strconv.Itoa(sizeMB) + "m"
 }
