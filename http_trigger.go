@@ -255,8 +255,8 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 	buf := t.getBuf()
 	defer t.putBuf(buf)
 	inv, resp, data, ierr := t.exchange(ctx, client, target, body, jsonHeader, *buf)
-	if inv == nil || ierr != nil {
-		if inv == nil {
+	if ierr != nil {
+		if inv == nil { // no response
 			return nil, ierr
 		}
 		return &inv.res, ierr

@@ -87,8 +87,10 @@ type LambdaTrigger struct {
 	// means DefaultLambdaReportWait.
 	ReportWait time.Duration
 
-	mu   sync.Mutex
-	http HTTPTrigger // the transport, its settings copied from the fields above
+	mu     sync.Mutex
+	http   HTTPTrigger // the transport, its settings copied from the fields above
+	raw    string      // the URL target was resolved from, so a call parses it only when it changed
+	target string
 }
 
 // NewLambdaTrigger returns a trigger for the emulator at url ("host:port" or
@@ -124,11 +126,14 @@ func lambdaEndpoint(raw string) (string, error) {
 func (t *LambdaTrigger) setup() (*http.Client, string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	target, err := lambdaEndpoint(t.URL)
-	if err != nil {
-		return nil, "", err
+	if t.target == "" || t.raw != t.URL {
+		target, err := lambdaEndpoint(t.URL)
+		if err != nil {
+			return nil, "", err
+		}
+		t.raw, t.target = t.URL, target
 	}
-	t.http.URL, t.http.KeepAlive, t.http.Timeout, t.http.MaxBodyBytes = target, t.KeepAlive, t.Timeout, t.MaxBodyBytes
+	t.http.URL, t.http.KeepAlive, t.http.Timeout, t.http.MaxBodyBytes = t.target, t.KeepAlive, t.Timeout, t.MaxBodyBytes
 	return t.http.setup()
 }
 
