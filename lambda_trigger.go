@@ -146,11 +146,11 @@ func (t *LambdaTrigger) Close() { t.http.Close() }
 func (t *LambdaTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult, error) {
 	client, target, err := t.setup()
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrConnection, URL: t.URL, Err: err}
 	}
 	body, err := EncodePayload(payload)
 	if err != nil {
-		return nil, err
+		return nil, &InvocationError{Kind: ErrBadPayload, URL: target, Err: err}
 	}
 	callCtx := ctx
 	if t.Timeout > 0 {
