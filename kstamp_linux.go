@@ -65,6 +65,7 @@ func dialStamped(ctx context.Context, base *net.Dialer, network, addr string) (n
 // the last attempt's values win).
 type kstampDial struct {
 	mode  atomic.Int32
+	inq   atomic.Bool  // TCP_INQ took: recvmsg reports the bytes (and FIN) still queued
 	start atomic.Int64 // unix ns: the SYN's departure as connect places it
 }
 
@@ -84,10 +85,12 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 			return nil
 		}
 		var mode int32
-		if err := c.Control(func(fd uintptr) { mode = enableRXStamps(int(fd)) }); err != nil {
+		var inq bool
+		if err := c.Control(func(fd uintptr) { mode, inq = enableRXStamps(int(fd)) }); err != nil {
 			mode = stampNone
 		}
 		k.mode.Store(mode)
+		k.inq.Store(inq)
 		if mode == stampNone {
 			return nil
 		}
@@ -102,16 +105,22 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 }
 
 // enableRXStamps asks for software receive stamps, SO_TIMESTAMPING first and
-// SO_TIMESTAMPNS where that is refused; it returns which one took.
-func enableRXStamps(fd int) int32 {
-	if syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPING,
-		sofTimestampingRxSoftware|sofTimestampingSoftware) == nil {
-		return stampTSING
+// SO_TIMESTAMPNS where that is refused; it returns which one took. Where
+// stamps took it also asks for TCP_INQ (Linux 4.18+), with which each stamped
+// recvmsg says how much is still queued behind the byte it read, FIN
+// included: that tells a stamp merged with a FIN without a getsockopt per
+// call (see finAfterRead).
+func enableRXStamps(fd int) (mode int32, inq bool) {
+	switch {
+	case syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPING,
+		sofTimestampingRxSoftware|sofTimestampingSoftware) == nil:
+		mode = stampTSING
+	case syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil:
+		mode = stampTSNS
+	default:
+		return stampNone, false
 	}
-	if syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil {
-		return stampTSNS
-	}
-	return stampNone
+	return mode, syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, tcpInq, 1) == nil
 }
 
 // wrap returns c wrapped when it is a TCP connection with stamps enabled,
@@ -126,7 +135,7 @@ func (k *kstampDial) wrap(c net.Conn) net.Conn {
 	if err != nil {
 		return c
 	}
-	kc := &kstampConn{Conn: tcp, tcp: tcp, rc: rc, mode: mode, connStart: k.start.Load()}
+	kc := &kstampConn{Conn: tcp, tcp: tcp, rc: rc, mode: mode, inq: k.inq.Load(), connStart: k.start.Load()}
 	kc.readFn = kc.readReady
 	var rtt time.Duration
 	var have bool
@@ -151,6 +160,7 @@ type kstampConn struct {
 	tcp      *net.TCPConn
 	rc       syscall.RawConn
 	mode     int
+	inq      bool // TCP_INQ is on: stamped reads learn what is queued behind them
 
 	connStart   int64 // unix ns: the SYN's departure (kstampDial.connect)
 	established int64 // unix ns of the handshake's end as the kernel measured it; 0 if unknown

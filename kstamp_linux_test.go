@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // stampedCall is one request through a kstamp transport: the stamps and the
@@ -329,13 +330,63 @@ func TestKstampReadAllocatesNothing(t *testing.T) {
 	}
 }
 
+// TestKstampDropsStampMergedWithFIN reads a response that arrived with the
+// server's FIN behind it, in one read that drains the queue (TCP_INQ decides)
+// and in reads too small to drain it (TCP_INFO decides): neither may keep the
+// stamp. Without the FIN, both keep it.
 func TestKstampDropsStampMergedWithFIN(t *testing.T) {
-	kc, s := pipeConn(t)
-	kstampMark(kc)
-	if _, err := s.Write([]byte("response")); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name string
+		read int // buffer size of each read
+		fin  bool
+	}{
+		{"drained/fin", 512, true},
+		{"partial/fin", 3, true},
+		{"drained/open", 512, false},
+		{"partial/open", 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kc, s := pipeConn(t)
+			if !kc.inq {
+				t.Error("TCP_INQ did not take on this Linux (4.18 and later have it): FINs cost a getsockopt per call")
+			}
+			kstampMark(kc)
+			const response = "response"
+			if _, err := s.Write([]byte(response)); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fin {
+				s.Close() // the FIN follows the response before the client reads
+				waitFIN(t, kc)
+			} else {
+				waitQueued(t, kc, len(response))
+			}
+			got := make([]byte, 0, len(response))
+			buf := make([]byte, tc.read)
+			for len(got) < len(response) {
+				n, err := kc.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					t.Fatalf("read %q, %v", got, err)
+				}
+			}
+			if string(got) != response {
+				t.Fatalf("read %q, want %q", got, response)
+			}
+			st, ok := kc.stamps()
+			if tc.fin && ok {
+				t.Errorf("stamps %+v for a response read after the FIN arrived: the stamp may be the FIN's", st)
+			}
+			if !tc.fin && !ok {
+				t.Error("no stamp for a response read with no FIN behind it")
+			}
+		})
 	}
-	s.Close() // the FIN follows the response before the client reads
+}
+
+// waitFIN waits until kc's peer FIN has arrived.
+func waitFIN(t *testing.T, kc *kstampConn) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for fin := false; !fin; {
 		if err := kc.rc.Control(func(fd uintptr) { fin = finReceived(fd) }); err != nil {
@@ -345,12 +396,62 @@ func TestKstampDropsStampMergedWithFIN(t *testing.T) {
 			t.Fatal("the server's FIN did not arrive within 5 s")
 		}
 	}
-	got, err := io.ReadAll(kc)
-	if err != nil || string(got) != "response" {
-		t.Fatalf("read %q, %v", got, err)
+}
+
+// fionread is FIONREAD (SIOCINQ for TCP) of asm-generic/ioctls.h: the bytes
+// queued for reading.
+const fionread = 0x541B
+
+// waitQueued waits until n bytes are queued on kc, unread.
+func waitQueued(t *testing.T, kc *kstampConn, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for queued := 0; queued < n; {
+		if err := kc.rc.Control(func(fd uintptr) {
+			var q int32
+			if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, fionread, uintptr(unsafe.Pointer(&q))); errno == 0 {
+				queued = int(q)
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if queued < n && time.Now().After(deadline) {
+			t.Fatalf("%d of %d bytes arrived within 5 s", queued, n)
+		}
 	}
-	if st, ok := kc.stamps(); ok {
-		t.Errorf("stamps %+v for a response read after the FIN arrived: the stamp may be the FIN's", st)
+}
+
+func TestFinAfterRead(t *testing.T) {
+	kc := &kstampConn{buf: make([]byte, 10)} // room for 9 bytes after the first
+	for _, tc := range []struct {
+		name string
+		msg  cmsgs
+		rest int
+		want bool
+	}{
+		{"fin behind the rest", cmsgs{inq: 5, haveInq: true}, 4, true},
+		{"fin alone", cmsgs{inq: 1, haveInq: true}, 0, true},
+		{"nothing behind", cmsgs{inq: 0, haveInq: true}, 0, false},
+		{"the rest, no fin", cmsgs{inq: 4, haveInq: true}, 4, false},
+		{"more arrived after recvmsg", cmsgs{inq: 2, haveInq: true}, 6, false},
+	} {
+		if got := kc.finAfterRead(-1, tc.msg, tc.rest); got != tc.want {
+			t.Errorf("%s: finAfterRead = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// Where the count cannot decide, it asks TCP_INFO, which fails on fd -1: that says yes.
+	for _, tc := range []struct {
+		name string
+		msg  cmsgs
+		rest int
+	}{
+		{"no TCP_INQ", cmsgs{}, 4},
+		{"buffer filled", cmsgs{inq: 20, haveInq: true}, 9},
+		{"read failed", cmsgs{inq: 1, haveInq: true}, -1},
+	} {
+		if !kc.finAfterRead(-1, tc.msg, tc.rest) {
+			t.Errorf("%s: finAfterRead decided without TCP_INFO", tc.name)
+		}
 	}
 }
 

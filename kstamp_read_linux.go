@@ -13,9 +13,16 @@ import (
 
 // Sizes for reading control messages without allocating.
 const (
-	oobWords    = 16 // 128 bytes: room for one SCM_TIMESTAMPING (64 bytes) and more
+	oobWords    = 16 // 128 bytes: room for SCM_TIMESTAMPING (64 bytes) and TCP_CM_INQ (24)
 	wordSize    = int(unsafe.Sizeof(uintptr(0)))
 	minTimespec = int(unsafe.Sizeof(syscall.Timespec{}))
+)
+
+// TCP_INQ (linux/tcp.h; package syscall lacks it): the socket option, and the
+// type of the control message it adds to each recvmsg.
+const (
+	tcpInq   = 36
+	tcpCmInq = tcpInq
 )
 
 // Read reads as (*net.TCPConn).Read does, taking the receive stamp of the
@@ -92,9 +99,12 @@ func (c *kstampConn) settle(n int, err error) (retry, wait bool) {
 // readStamped reads the first byte alone with recvmsg and its control
 // message: for TCP the kernel reports the stamp of the last packet a recvmsg
 // consumed, so one byte gives the stamp of the packet that carried it. The
-// rest already queued follows with a plain read, without waiting.
+// rest already queued follows with a plain read, without waiting. The stamp
+// is kept only when no FIN had arrived by the time the byte was read
+// (finAfterRead).
 func (c *kstampConn) readStamped(fd int) bool {
 	oob := unsafe.Slice((*byte)(unsafe.Pointer(&c.oob[0])), len(c.oob)*8)
+	var msg cmsgs
 	for {
 		n, oobn, _, _, err := syscall.Recvmsg(fd, c.buf[:1], oob, 0)
 		if retry, wait := c.settle(n, err); retry {
@@ -108,22 +118,91 @@ func (c *kstampConn) readStamped(fd int) bool {
 		// The first data after the mark: stamped or not, later data is not
 		// the first byte.
 		c.awaiting.Store(false)
-		if ns, ok := rxStamp(oob[:oobn], c.mode); ok && !finReceived(uintptr(fd)) {
-			c.rx.Store(ns)
-		}
+		msg = parseCmsgs(oob[:oobn], c.mode)
 		c.n = 1
 		break
 	}
+	rest := -1 // not read
 	if len(c.buf) > 1 {
 		m, err := syscall.Read(fd, c.buf[1:])
-		if m > 0 {
-			c.n += m
-		}
+		rest = max(m, 0)
+		c.n += rest
 		if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
 			c.err = err // returned with the byte; EOF shows on the next read
+			rest = -1
 		}
 	}
+	if msg.stamped && !c.finAfterRead(fd, msg, rest) {
+		c.rx.Store(msg.stamp)
+	}
 	return true
+}
+
+// finAfterRead reports whether the peer's FIN had arrived when the first
+// byte was read, given what that recvmsg said was still queued (msg.inq,
+// which counts a received FIN as one more byte) and how many bytes the read
+// after it took (rest; -1 when there was no such read or it failed). A FIN
+// that arrives before a packet is read is merged into it, and the packet
+// then carries the FIN's receive time, not the first byte's.
+//
+// When the read drained the queue (it did not fill the buffer), the queue
+// held exactly the rest plus the FIN, if any: nothing can follow a FIN,
+// while without one the read takes at least what was queued. Otherwise
+// (no TCP_INQ, a read that filled the buffer or failed) it asks TCP_INFO,
+// one getsockopt.
+func (c *kstampConn) finAfterRead(fd int, msg cmsgs, rest int) bool {
+	if msg.haveInq && rest >= 0 && rest < len(c.buf)-1 {
+		return msg.inq == rest+1
+	}
+	return finReceived(uintptr(fd))
+}
+
+// cmsgs is what a stamped recvmsg's control messages said.
+type cmsgs struct {
+	stamp   int64 // software receive stamp, unix ns
+	stamped bool
+	inq     int // bytes queued behind the data read, plus one for a received FIN
+	haveInq bool
+}
+
+// parseCmsgs reads the receive stamp and the TCP_INQ count from a control
+// message buffer filled by recvmsg.
+func parseCmsgs(oob []byte, mode int) cmsgs {
+	var m cmsgs
+	m.stamp, m.stamped = rxStamp(oob, mode)
+	m.inq, m.haveInq = tcpInqHint(oob)
+	return m
+}
+
+// tcpInqHint finds the TCP_CM_INQ control message of a socket with TCP_INQ
+// on.
+func tcpInqHint(oob []byte) (int, bool) {
+	data, ok := findCmsg(oob, syscall.IPPROTO_TCP, tcpCmInq, 4)
+	if !ok {
+		return 0, false
+	}
+	return int(*(*int32)(unsafe.Pointer(&data[0]))), true
+}
+
+// findCmsg returns the data of the first control message of level and typ
+// with at least size bytes of data.
+func findCmsg(oob []byte, level, typ int32, size int) ([]byte, bool) {
+	for len(oob) >= syscall.SizeofCmsghdr {
+		h := (*syscall.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < syscall.SizeofCmsghdr || l > len(oob) {
+			return nil, false
+		}
+		if h.Level == level && h.Type == typ && l >= syscall.SizeofCmsghdr+size {
+			return oob[syscall.SizeofCmsghdr:l], true
+		}
+		next := (l + wordSize - 1) &^ (wordSize - 1)
+		if next >= len(oob) {
+			return nil, false
+		}
+		oob = oob[next:]
+	}
+	return nil, false
 }
 
 // rxStamp finds the software receive stamp (unix ns) in a control message
@@ -133,25 +212,14 @@ func rxStamp(oob []byte, mode int) (int64, bool) {
 	if mode == stampTSNS {
 		want = syscall.SCM_TIMESTAMPNS
 	}
-	for len(oob) >= syscall.SizeofCmsghdr {
-		h := (*syscall.Cmsghdr)(unsafe.Pointer(&oob[0]))
-		l := int(h.Len)
-		if l < syscall.SizeofCmsghdr || l > len(oob) {
-			return 0, false
-		}
-		if h.Level == syscall.SOL_SOCKET && h.Type == want && l >= syscall.SizeofCmsghdr+minTimespec {
-			// ts[0] of SCM_TIMESTAMPING is the software stamp; SCM_TIMESTAMPNS has only that one.
-			ts := (*syscall.Timespec)(unsafe.Pointer(&oob[syscall.SizeofCmsghdr]))
-			if ns := ts.Nano(); ns > 0 {
-				return ns, true
-			}
-			return 0, false
-		}
-		next := (l + wordSize - 1) &^ (wordSize - 1)
-		if next >= len(oob) {
-			return 0, false
-		}
-		oob = oob[next:]
+	data, ok := findCmsg(oob, syscall.SOL_SOCKET, want, minTimespec)
+	if !ok {
+		return 0, false
+	}
+	// ts[0] of SCM_TIMESTAMPING is the software stamp; SCM_TIMESTAMPNS has only that one.
+	ts := (*syscall.Timespec)(unsafe.Pointer(&data[0]))
+	if ns := ts.Nano(); ns > 0 {
+		return ns, true
 	}
 	return 0, false
 }

@@ -48,8 +48,10 @@ func BenchmarkLoadOverhead(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu := startCPU()
 		bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Concurrency: loadConcurrency,
 			Payload: body, Validate: validate, Recorder: rec, Benchmark: "sleep", Language: "go", Size: "zero"})
+		cpu.report(b, b.N*loadConcurrency)
 		reportCallRate(b, b.N*loadConcurrency, b.Elapsed())
 		if err := rec.Close(); err != nil {
 			b.Fatal(err)
@@ -60,6 +62,7 @@ func BenchmarkLoadOverhead(b *testing.B) {
 		left.Store(int64(b.N) * loadConcurrency)
 		var wg sync.WaitGroup
 		var failed atomic.Pointer[error]
+		cpu := startCPU()
 		b.ResetTimer()
 		for range loadConcurrency {
 			wg.Go(func() {
@@ -76,6 +79,7 @@ func BenchmarkLoadOverhead(b *testing.B) {
 		if err := failed.Load(); err != nil {
 			b.Fatal(*err)
 		}
+		cpu.report(b, b.N*loadConcurrency)
 		reportCallRate(b, b.N*loadConcurrency, b.Elapsed())
 	}
 	wrkLoad := func(b *testing.B) { runWrkLoad(b, url, string(body)) }

@@ -113,7 +113,9 @@ func harnessLoop(fn *sebstest.Function, keep bool, body []byte, validate func(js
 	return func(b *testing.B) {
 		fn.HTTPTrigger().KeepAlive = keep
 		defer fn.HTTPTrigger().Close()
+		cpu := startCPU()
 		bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Payload: body, Validate: validate})
+		cpu.report(b, b.N)
 	}
 }
 
@@ -125,6 +127,7 @@ func triggerLoop(url string, keep bool, body []byte) func(b *testing.B) {
 		defer tr.Close()
 		ctx := b.Context()
 		var calls callTimes
+		cpu := startCPU()
 		for b.Loop() {
 			began := time.Now()
 			if _, err := tr.Invoke(ctx, body); err != nil {
@@ -132,6 +135,7 @@ func triggerLoop(url string, keep bool, body []byte) func(b *testing.B) {
 			}
 			calls.add(began)
 		}
+		cpu.report(b, b.N)
 		calls.report(b)
 	}
 }
@@ -142,6 +146,7 @@ func plainLoop(url string, keep bool, body []byte) func(b *testing.B) {
 		hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: !keep}}
 		defer hc.CloseIdleConnections()
 		var calls callTimes
+		cpu := startCPU()
 		for b.Loop() {
 			began := time.Now()
 			if err := plainPost(hc, url, body); err != nil {
@@ -149,6 +154,7 @@ func plainLoop(url string, keep bool, body []byte) func(b *testing.B) {
 			}
 			calls.add(began)
 		}
+		cpu.report(b, b.N)
 		calls.report(b)
 	}
 }
