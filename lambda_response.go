@@ -32,9 +32,15 @@ func parseLambdaResponse(res *ExecutionResult, id string, status int, header htt
 	if status == http.StatusOK && functionError == "" && bytes.HasPrefix(body, []byte(lambdaTimeoutPrefix)) {
 		return fail(ErrTimeout, fmt.Errorf("the function ran past its configured timeout (%s)", bytes.TrimSpace(body)))
 	}
+	// Objects, nearly every answer, are decoded once, numbers kept exact as
+	// json.Number; anything else is decoded again as a plain value.
 	var value any
-	jsonErr := json.Unmarshal(body, &value)
-	obj, _ := value.(map[string]any)
+	obj, jsonErr := decodeObject(body)
+	if jsonErr == nil {
+		value = obj
+	} else {
+		obj, jsonErr = nil, json.Unmarshal(body, &value)
+	}
 	if he, ok := lambdaHandlerError(obj, status, functionError); ok {
 		res.Output = map[string]any{"request_id": id, "error": obj}
 		if isLambdaRuntimeError(he.Type) {
@@ -53,7 +59,7 @@ func parseLambdaResponse(res *ExecutionResult, id string, status int, header htt
 	}
 	if obj != nil {
 		if inner, err := unwrapBody(obj); err == nil && inner["is_cold"] != nil {
-			return parseResponse(res, status, body) // a SeBS wrapper: read as upstream's AWS trigger does
+			return acceptResponse(res, status, body, inner, nil) // a SeBS wrapper: read as upstream's AWS trigger does
 		}
 	}
 	res.Output = map[string]any{"request_id": id, "result": map[string]any{"output": value}}
@@ -112,7 +118,10 @@ func lambdaStack(v any) string {
 			b.WriteString(label)
 			b.WriteString("\n\t")
 			b.WriteString(path)
-			if line, ok := f["line"].(float64); ok {
+			switch line := f["line"].(type) {
+			case json.Number:
+				b.WriteString(":" + line.String())
+			case float64:
 				b.WriteString(":" + strconv.FormatFloat(line, 'f', -1, 64))
 			}
 		default:

@@ -1,6 +1,7 @@
 package sebs
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -54,4 +55,24 @@ func FuzzParseLambdaResponse(f *testing.F) {
 		}
 		_ = ierr.Error()
 	})
+}
+
+// TestLambdaOutputIntegersExact: a plain Lambda function's output keeps integers above 2^53 exact, as the
+// HTTP trigger's does, and a Go stack frame's line still renders.
+func TestLambdaOutputIntegersExact(t *testing.T) {
+	var res ExecutionResult
+	if err := parseLambdaResponse(&res, "req", 200, http.Header{}, []byte(`{"n":9007199254740993}`)); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := res.Output["result"].(map[string]any)["output"].(map[string]any)
+	if n, ok := out["n"].(json.Number); !ok || n.String() != "9007199254740993" {
+		t.Errorf("output n = %#v, want json.Number 9007199254740993", out["n"])
+	}
+	var failed ExecutionResult
+	ierr := parseLambdaResponse(&failed, "req", 502, http.Header{},
+		[]byte(`{"errorMessage":"oops","errorType":"string","stackTrace":[{"path":"p.go","line":12,"label":"gopanic"}]}`))
+	var he *HandlerError
+	if !errors.As(ierr, &he) || he.Stack != "gopanic\n\tp.go:12" {
+		t.Errorf("error %v, want a HandlerError with stack %q", ierr, "gopanic\n\tp.go:12")
+	}
 }

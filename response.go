@@ -18,17 +18,22 @@ import (
 // res.Stats.Failure is set on every error and cleared on success. The error
 // leaves URL empty for the caller to fill.
 func parseResponse(res *ExecutionResult, status int, body []byte) *InvocationError {
-	res.Stats.Failure = true
-	fail := func(kind error, err error) *InvocationError {
-		return &InvocationError{Kind: kind, Status: status, Body: excerpt(body), Err: err}
-	}
-
 	out, jsonErr := decodeObject(body)
 	if jsonErr == nil && out == nil {
 		jsonErr = errors.New("body is null")
 	}
 	if jsonErr == nil {
 		out, jsonErr = unwrapBody(out)
+	}
+	return acceptResponse(res, status, body, out, jsonErr)
+}
+
+// acceptResponse is parseResponse after decoding: out is the unwrapped
+// object decoded from body, or jsonErr says why there is none.
+func acceptResponse(res *ExecutionResult, status int, body []byte, out map[string]any, jsonErr error) *InvocationError {
+	res.Stats.Failure = true
+	fail := func(kind error, err error) *InvocationError {
+		return &InvocationError{Kind: kind, Status: status, Body: excerpt(body), Err: err}
 	}
 	if jsonErr == nil {
 		res.Output = out
