@@ -399,27 +399,42 @@ func (t *HTTPTrigger) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads upstream's shape. The type, if present, must be HTTP;
 // the url must be present.
 func (t *HTTPTrigger) UnmarshalJSON(data []byte) error {
+	u, err := decodeTriggerURL(data, TriggerHTTP, "HTTP", "")
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.URL = u
+	return nil
+}
+
+// upstreamTriggerNames are the type names upstream writes in its JSON.
+var upstreamTriggerNames = map[TriggerType]string{TriggerHTTP: "HTTP", TriggerLibrary: "Library"}
+
+// decodeTriggerURL reads a serialized trigger of type want (its name in
+// messages: name) and returns its url. The type, if present, must be want;
+// the url must be present, and hint, if any, follows the error saying it is
+// missing.
+func decodeTriggerURL(data []byte, want TriggerType, name, hint string) (string, error) {
 	var v struct {
 		Type *string `json:"type"`
 		URL  *string `json:"url"`
 	}
 	if err := json.Unmarshal(data, &v); err != nil {
-		return fmt.Errorf("sebs: decode HTTP trigger: %w", err)
+		return "", fmt.Errorf("sebs: decode %s trigger: %w", name, err)
 	}
 	if v.Type != nil {
 		typ, err := ParseTriggerType(*v.Type)
 		if err != nil {
-			return fmt.Errorf("sebs: decode HTTP trigger: %w", err)
+			return "", fmt.Errorf("sebs: decode %s trigger: %w", name, err)
 		}
-		if typ != TriggerHTTP {
-			return fmt.Errorf("sebs: decode HTTP trigger: type is %q, not HTTP", *v.Type)
+		if typ != want {
+			return "", fmt.Errorf("sebs: decode %s trigger: type is %q, not %s", name, *v.Type, upstreamTriggerNames[want])
 		}
 	}
 	if v.URL == nil {
-		return fmt.Errorf("sebs: decode HTTP trigger: no \"url\" key in %s", excerpt(data))
+		return "", fmt.Errorf("sebs: decode %s trigger: no \"url\" key in %s%s", name, excerpt(data), hint)
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.URL = *v.URL
-	return nil
+	return *v.URL, nil
 }

@@ -245,27 +245,12 @@ func (t *LambdaTrigger) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes; the type, if present, must be
 // Library, and the url must be present.
 func (t *LambdaTrigger) UnmarshalJSON(data []byte) error {
-	var v struct {
-		Type *string `json:"type"`
-		URL  *string `json:"url"`
-	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return fmt.Errorf("sebs: decode Lambda trigger: %w", err)
-	}
-	if v.Type != nil {
-		typ, err := ParseTriggerType(*v.Type)
-		if err != nil {
-			return fmt.Errorf("sebs: decode Lambda trigger: %w", err)
-		}
-		if typ != TriggerLibrary {
-			return fmt.Errorf("sebs: decode Lambda trigger: type is %q, not Library", *v.Type)
-		}
-	}
-	if v.URL == nil {
-		return fmt.Errorf("sebs: decode Lambda trigger: no \"url\" key in %s: only triggers of a local emulator can be restored", excerpt(data))
+	u, err := decodeTriggerURL(data, TriggerLibrary, "Lambda", ": only triggers of a local emulator can be restored")
+	if err != nil {
+		return err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.URL = *v.URL
+	t.URL = u
 	return nil
 }
