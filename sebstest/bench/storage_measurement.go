@@ -11,25 +11,27 @@ import (
 // in bytes, the graph benchmarks' generation and compute times), or nil when there is none. Fields that
 // are not numbers are left out. Samples keep it (issue 14), so the storage figures of every call survive
 // in samples.jsonl.
+//
+// It reads the decoded output in place, with no re-encoding: it runs for every call.
 func handlerMeasurement(res *sebs.ExecutionResult) map[string]float64 {
 	if res == nil {
 		return nil
 	}
-	raw, err := res.HandlerOutput()
-	if err != nil {
+	wrapped, _ := res.Output["result"].(map[string]any)
+	out, _ := wrapped["output"].(map[string]any)
+	fields, _ := out["measurement"].(map[string]any)
+	if len(fields) == 0 {
 		return nil
 	}
-	var out struct {
-		Measurement map[string]json.RawMessage `json:"measurement"`
-	}
-	if json.Unmarshal(raw, &out) != nil || len(out.Measurement) == 0 {
-		return nil
-	}
-	m := make(map[string]float64, len(out.Measurement))
-	for k, v := range out.Measurement {
-		var f float64
-		if json.Unmarshal(v, &f) == nil {
-			m[k] = f
+	m := make(map[string]float64, len(fields))
+	for k, v := range fields {
+		switch v := v.(type) {
+		case json.Number: // as the triggers decode numbers
+			if f, err := v.Float64(); err == nil {
+				m[k] = f
+			}
+		case float64:
+			m[k] = v
 		}
 	}
 	if len(m) == 0 {

@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/json"
 	"maps"
+	"strconv"
 	"testing"
 
 	"github.com/gosebs/sebs"
@@ -21,10 +22,20 @@ func storageResult(t *testing.T) *sebs.ExecutionResult {
 }
 
 func TestHandlerMeasurement(t *testing.T) {
-	got := handlerMeasurement(storageResult(t))
 	want := map[string]float64{"download_time": 812.5, "download_size": 23770, "upload_time": 402, "upload_size": 3273}
-	if !maps.Equal(got, want) {
+	if got := handlerMeasurement(storageResult(t)); !maps.Equal(got, want) {
 		t.Errorf("handlerMeasurement = %v, want %v (numbers only)", got, want)
+	}
+	// The triggers decode numbers as json.Number.
+	res := storageResult(t)
+	fields := res.Output["result"].(map[string]any)["output"].(map[string]any)["measurement"].(map[string]any)
+	for k, v := range fields {
+		if f, ok := v.(float64); ok {
+			fields[k] = json.Number(strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
+	if got := handlerMeasurement(res); !maps.Equal(got, want) {
+		t.Errorf("handlerMeasurement of json.Numbers = %v, want %v", got, want)
 	}
 	if m := handlerMeasurement(&sebs.ExecutionResult{Output: map[string]any{"result": map[string]any{"output": 1.5}}}); m != nil {
 		t.Errorf("an output without measurement gave %v, want nil", m)
