@@ -62,9 +62,11 @@ type Spec struct {
 	// Mode is the experiment type, parsed once by [ParseMode] (so "Warm" is ModeWarm); the zero value means
 	// ModeWarm.
 	Mode Mode
-	// Concurrency is the number of calls made at once per iteration in ModeWarm (0 means 1) and in
-	// ModeBurst (0 means one per function; any other value must equal the number of functions). ModeCold
-	// and ModeSequential make one call at a time and accept only 0 or 1.
+	// Concurrency is the number of calls under way at once. In ModeWarm (0 means 1) that many callers
+	// each call again as soon as their call returns, as a load generator does, and an iteration is that
+	// many calls; in ModeBurst (0 means one per function; any other value must equal the number of
+	// functions) each iteration cold-starts the functions and calls each once, at once. ModeCold and
+	// ModeSequential make one call at a time and accept only 0 or 1.
 	Concurrency int
 	// Payload is the event every call sends. It is JSON-encoded once, before the loop; []byte and
 	// json.RawMessage are sent as they are.
@@ -91,8 +93,8 @@ type Spec struct {
 // new containers' create, start and readiness and the calls.
 //
 // Metrics, computed from the recorded calls (in ModeWarm: the warm ones) after the loop. Go's ns/op is one
-// iteration: one call (ModeWarm at concurrency 1, ModeSequential), a batch of concurrent calls (ModeWarm
-// at higher concurrency), or cold starts plus calls (ModeCold, ModeBurst). Per-call metrics are means over
+// iteration: one call (ModeWarm at concurrency 1, ModeSequential), Concurrency calls (ModeWarm
+// at higher concurrency, its callers never waiting for each other), or cold starts plus calls (ModeCold, ModeBurst). Per-call metrics are means over
 // calls, not iterations, and say so in their unit:
 //
 //	client-ns/call        mean client time per call (the whole HTTP call, as the client saw it)

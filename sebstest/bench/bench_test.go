@@ -5,8 +5,11 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
@@ -211,6 +214,55 @@ func TestBenchFailsOnInvalidOutput(t *testing.T) {
 	})
 	if r.N != 0 || calls != 1 {
 		t.Errorf("benchmark with a failing validator ran %d iterations after %d validations; want it to stop at the first", r.N, calls)
+	}
+}
+
+// TestBenchConcurrentCallersStopAtFailure: with concurrent callers, a failed validation ends the benchmark
+// and the callers, leaving at most the calls already under way (two per caller: one in flight, one handed
+// out) to finish; VerifyTestMain then finds no caller left running.
+func TestBenchConcurrentCallersStopAtFailure(t *testing.T) {
+	fns := benchFunctions(t, 1)
+	const conc, failAt = 4, 20
+	var validations atomic.Int64
+	r := testing.Benchmark(func(b *testing.B) {
+		Run(b, fns, Spec{Mode: ModeWarm, Concurrency: conc, Payload: sleepZero, Validate: func(out json.RawMessage) error {
+			if validations.Add(1) >= failAt {
+				return errors.New("wrong on purpose")
+			}
+			return sleepValid(out)
+		}})
+	})
+	if n := validations.Load(); r.N != 0 || n < failAt || n > failAt+2*conc {
+		t.Errorf("benchmark failing at validation %d ran %d iterations and %d validations; want it failed, "+
+			"with at most %d more validations", failAt, r.N, n, 2*conc)
+	}
+}
+
+// TestBenchConcurrencyIsKept: warm mode at concurrency 3 never has more than 3 calls under way, and has
+// all 3 under way at some point.
+func TestBenchConcurrencyIsKept(t *testing.T) {
+	_, samples := benchRecorded(t, benchFunctions(t, 1), Spec{Mode: ModeWarm, Concurrency: 3})
+	type edge struct {
+		at    time.Time
+		delta int
+	}
+	var edges []edge
+	for _, s := range samples {
+		edges = append(edges, edge{s.Begin, 1}, edge{s.Begin.Add(time.Duration(s.ClientNS)), -1})
+	}
+	slices.SortFunc(edges, func(a, b edge) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return a.delta - b.delta // an end before a begin at the same instant
+	})
+	most, now := 0, 0
+	for _, e := range edges {
+		now += e.delta
+		most = max(most, now)
+	}
+	if most != 3 {
+		t.Errorf("at most %d calls were under way at once over %d calls, want 3", most, len(samples))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gosebs/sebs"
@@ -50,24 +51,65 @@ func (bn *bencher) runWarm() error {
 		}
 		return nil
 	}
-	batch := make([]outcome, bn.conc)
-	var wg sync.WaitGroup
-	bn.loopBegin = time.Now()
-	for bn.b.Loop() {
-		for i := 1; i < bn.conc; i++ {
-			wg.Go(func() {
+	return bn.runWarmCallers(fn)
+}
+
+// runWarmCallers keeps bn.conc calls under way, as a load generator does: bn.conc callers, each calling
+// again as soon as its call returns, with no barrier between iterations (an iteration hands out bn.conc
+// calls, so ns/op is the time of bn.conc calls at that concurrency). One goroutine validates and records
+// the calls as they complete, off the callers' path. The calls handed out before the loop ended finish
+// on the clock; the first failure stops the callers and is returned.
+func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
+	calls := make(chan struct{}, bn.conc)
+	done := make(chan outcome, bn.conc)
+	var stopped atomic.Bool
+	var callers sync.WaitGroup
+	for range bn.conc {
+		callers.Go(func() {
+			for range calls {
+				if stopped.Load() {
+					continue // drain: a call already failed
+				}
 				res, err := fn.Invoke(bn.ctx, bn.body)
-				batch[i] = outcome{fn: fn, res: res, err: err}
-			})
+				done <- outcome{fn: fn, res: res, err: err}
+			}
+		})
+	}
+	failed := make(chan error, 1)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		for o := range done {
+			if err := bn.finish(o); err != nil && !stopped.Swap(true) {
+				failed <- err
+			}
 		}
-		res, err := fn.Invoke(bn.ctx, bn.body)
-		batch[0] = outcome{fn: fn, res: res, err: err}
-		wg.Wait()
-		if err := bn.finishAll(batch); err != nil {
-			return err
+	}()
+	var err error
+	bn.loopBegin = time.Now()
+loop:
+	for bn.b.Loop() {
+		for range bn.conc {
+			select {
+			case calls <- struct{}{}:
+			case err = <-failed:
+				break loop
+			}
 		}
 	}
-	return nil
+	bn.b.StartTimer() // the loop stopped the clock; the calls under way belong to it
+	close(calls)
+	callers.Wait()
+	close(done)
+	<-recorded
+	bn.b.StopTimer()
+	if err == nil {
+		select {
+		case err = <-failed:
+		default:
+		}
+	}
+	return err
 }
 
 func (bn *bencher) runSequential() error {

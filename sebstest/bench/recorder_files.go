@@ -32,7 +32,7 @@ func (r *Recorder) Close() error {
 		return errors.New("bench: close recorder: already closed")
 	}
 	r.closed = true
-	errs := []error{r.samples.Close()}
+	errs := []error{r.pending.Flush(), r.samples.Close()}
 	unlock, err := files.Lock(filepath.Join(r.dir, ".lock"))
 	if err != nil {
 		return fmt.Errorf("bench: close recorder: %w", err)
