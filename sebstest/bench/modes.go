@@ -41,24 +41,25 @@ func (bn *bencher) runWarm() error {
 	if err := bn.discardFirstCall(fn); err != nil {
 		return err
 	}
-	if bn.conc == 1 {
-		bn.loopBegin = time.Now()
-		for bn.b.Loop() {
-			res, err := fn.Invoke(bn.ctx, bn.body)
-			if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil {
-				return err
-			}
-		}
-		return nil
+	return bn.runWarmCallers(fn)
+}
+
+func (bn *bencher) runSequential() error {
+	fn := bn.fns[0]
+	res, err := fn.Invoke(bn.ctx, bn.body)
+	if err := bn.check(outcome{fn: fn, res: res, err: err}, "warm-up call"); err != nil {
+		return err
 	}
 	return bn.runWarmCallers(fn)
 }
 
-// runWarmCallers keeps bn.conc calls under way, as a load generator does: bn.conc callers, each calling
-// again as soon as its call returns, with no barrier between iterations (an iteration hands out bn.conc
-// calls, so ns/op is the time of bn.conc calls at that concurrency). One goroutine validates and records
-// the calls as they complete, off the callers' path. The calls handed out before the loop ended finish
-// on the clock; the first failure stops the callers and is returned.
+// runWarmCallers keeps bn.conc calls under way (one, in ModeSequential and by default), as a load
+// generator does: bn.conc callers, each calling again as soon as its call returns, with no barrier
+// between iterations (an iteration hands out bn.conc calls, so ns/op is the time of bn.conc calls at that
+// concurrency). One goroutine validates and records the calls as they complete, off the callers' path:
+// the next call does not wait for the last one's bookkeeping. The calls handed out before the loop ended
+// finish on the clock; the first failure stops the callers (at most the calls under way and one handed
+// out per caller still complete) and is returned.
 func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 	calls := make(chan struct{}, bn.conc)
 	done := make(chan outcome, bn.conc)
@@ -110,22 +111,6 @@ loop:
 		}
 	}
 	return err
-}
-
-func (bn *bencher) runSequential() error {
-	fn := bn.fns[0]
-	res, err := fn.Invoke(bn.ctx, bn.body)
-	if err := bn.check(outcome{fn: fn, res: res, err: err}, "warm-up call"); err != nil {
-		return err
-	}
-	bn.loopBegin = time.Now()
-	for bn.b.Loop() {
-		res, err := fn.Invoke(bn.ctx, bn.body)
-		if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // discardFirstCall makes one call before the warm loop, and leaves it out of every metric and file,
