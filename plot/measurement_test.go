@@ -25,7 +25,7 @@ func storageSamples() []Sample {
 						Measurement: map[string]float64{
 							"download_time": 1000 * f, "download_size": 30000,
 							"compute_time": 500 * f,
-							"upload_time": 2000 * f, "upload_size": 4000,
+							"upload_time":  2000 * f, "upload_size": 4000,
 						},
 					})
 				}
