@@ -31,7 +31,8 @@ type Sample struct {
 	ColdStart        *Startup  `json:"cold_start,omitempty"` // cold and burst modes only
 	// Measurement holds the numbers of the handler output's "measurement" object, when it returns one
 	// (upstream's benchmarks do: the storage benchmarks' download_time, upload_time and compute_time in µs,
-	// download_size and upload_size in bytes). Issue 14.
+	// download_size and upload_size in bytes). Issue 14. The report (package plot) draws its times and
+	// throughput per call.
 	Measurement map[string]float64 `json:"measurement,omitempty"`
 	Error       string             `json:"error,omitempty"`
 }

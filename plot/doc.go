@@ -22,7 +22,22 @@
 //     slowest series' mean is over 20 times the fastest's (cold starts against warm calls), the bars show each
 //     phase's share of the mean instead of milliseconds, so that the fast series stay readable.
 //
+// A section whose calls returned a measurement with times (the sample's "measurement": upstream's storage
+// benchmarks time their download, compute and upload steps in µs as download_time, compute_time and
+// upload_time, and give download_size and upload_size in bytes) has one more row of two panels; a section
+// without one looks as it did before:
+//
+//  4. Measured times: for each series, one bar per step (every key ending in "_time"; download, compute,
+//     upload first) to the median time per call in ms, and a whisker from the median to
+//     the 95th percentile, the median written after it; both by nearest rank over the calls that measured
+//     the step.
+//  5. Throughput: for each step that has a size too (a transfer), a bar to the median throughput per call,
+//     size over time in MB/s (10⁶ bytes per second), and a whisker from the 5th to the 95th percentile. Calls
+//     that took 0 µs are left out.
+//
+// MeasurementTable writes the same figures as text (sebs-plot prints it), with the median sizes.
+//
 // Invocations that failed (an "error" in the sample) are left out of every panel; the headers say how many. A
 // Filter narrows the report to some benchmarks, languages, sizes or modes (sebs-plot's -benchmark, -lang,
-// -size and -mode flags).
+// -size and -mode flags). Save writes the report as SVG, or as a PNG image for a name ending in ".png".
 package plot

@@ -16,17 +16,18 @@ import (
 // The page: sections one above the other, each a header, the CDF with its legend at the right, then the
 // cold/warm boxes beside the phase bars, their legends below them.
 const (
-	pageWidth        = 11 * vg.Inch
-	pad              = vg.Length(10)
-	cdfLegendW       = vg.Length(3.3 * vg.Inch)
-	boxWidth         = vg.Length(3.6 * vg.Inch)
-	headerHeight     = vg.Length(0.55 * vg.Inch)
-	pageHeaderHeight = vg.Length(1.2 * vg.Inch)
-	legendFont       = vg.Length(11)
-	legendRow        = vg.Length(17)
-	thumbWidth       = vg.Length(34)
-	minPanel         = vg.Length(4 * vg.Inch)
-	phaseBarPitch    = vg.Length(19)
+	pageWidth         = 11 * vg.Inch
+	pad               = vg.Length(10)
+	cdfLegendW        = vg.Length(3.3 * vg.Inch)
+	boxWidth          = vg.Length(3.6 * vg.Inch)
+	headerHeight      = vg.Length(0.55 * vg.Inch)
+	pageHeaderHeight  = vg.Length(1.2 * vg.Inch)
+	legendFont        = vg.Length(11)
+	legendRow         = vg.Length(17)
+	thumbWidth        = vg.Length(34)
+	minPanel          = vg.Length(4 * vg.Inch)
+	phaseBarPitch     = vg.Length(19)
+	measureTimesWidth = vg.Length(6 * vg.Inch)
 )
 
 // legendEntry is one line of a legend: a name and the thumbnail drawn before it.
@@ -35,12 +36,14 @@ type legendEntry struct {
 	thumb plot.Thumbnailer
 }
 
-// drawnSection is a section with its panels drawn but not yet placed.
+// drawnSection is a section with its panels drawn but not yet placed. Its measurement row is nil when its
+// calls returned no measurement with times (see measurementPanels).
 type drawnSection struct {
 	section
 	cdf, box, phases                  *plot.Plot
 	cdfLegend, boxLegend, phaseLegend []legendEntry
 	series                            int
+	measurement                       *measurementRow
 }
 
 // heights returns the heights of the section's two rows of panels.
@@ -53,10 +56,20 @@ func (d drawnSection) heights() (cdfRow, barRow vg.Length) {
 	return cdfRow, barRow
 }
 
+// measurementHeight returns the height of the section's measurement row: 0 when it has none.
+func (d drawnSection) measurementHeight() vg.Length {
+	m := d.measurement
+	if m == nil {
+		return 0
+	}
+	rows := vg.Length(m.series) * (vg.Length(m.steps)*measureBarPitch + measureRowGap)
+	return max(3*vg.Inch, rows+1.3*vg.Inch) + 3*legendRow + 2*pad
+}
+
 // height is the section's height on the page.
 func (d drawnSection) height() vg.Length {
 	a, b := d.heights()
-	return headerHeight + a + b
+	return headerHeight + a + b + d.measurementHeight()
 }
 
 // draw draws the section into c, whose top is the section's top.
@@ -92,10 +105,29 @@ func (d drawnSection) draw(c draw.Canvas, first bool) {
 	drawLegend(sub(c, c.Min.X+pad+0.6*vg.Inch, bottom, c.Min.X+boxWidth, bottom+legendBand), d.boxLegend, 2)
 	d.phases.Draw(sub(c, c.Min.X+boxWidth+2*pad, bottom+legendBand, c.Max.X-pad, top))
 	drawLegend(sub(c, c.Min.X+boxWidth+2*pad+1.2*vg.Inch, bottom, c.Max.X-pad, bottom+legendBand), d.phaseLegend, 2)
+	if d.measurement != nil {
+		d.measurement.draw(sub(c, c.Min.X, bottom-d.measurementHeight(), c.Max.X, bottom))
+	}
 }
 
-// drawPageHeader writes the report's title and how to read its colours and dashes below top.
-func drawPageHeader(c draw.Canvas, top vg.Length, benchmarks, ok, failed int, st seriesStyle) {
+// draw draws the measurement row into c: the times panel at the left (across the page when there
+// is no throughput panel), the throughput panel at the right, their legends below them.
+func (m *measurementRow) draw(c draw.Canvas) {
+	legendBand := 3*legendRow + 2*pad
+	split := c.Max.X - pad
+	if m.rates != nil {
+		split = c.Min.X + measureTimesWidth
+	}
+	m.times.Draw(sub(c, c.Min.X+pad, c.Min.Y+legendBand, split, c.Max.Y-pad))
+	drawLegend(sub(c, c.Min.X+pad+1.2*vg.Inch, c.Min.Y, split, c.Min.Y+legendBand), m.timesLegend, 1)
+	if m.rates != nil {
+		m.rates.Draw(sub(c, split+2*pad, c.Min.Y+legendBand, c.Max.X-pad, c.Max.Y-pad))
+		drawLegend(sub(c, split+2*pad+1.2*vg.Inch, c.Min.Y, c.Max.X-pad, c.Min.Y+legendBand), m.ratesLegend, 1)
+	}
+}
+
+// drawPageHeader writes the report's title and the lines of its key (pageKey) below top.
+func drawPageHeader(c draw.Canvas, top vg.Length, benchmarks, ok, failed int, key []string) {
 	title := textStyle(20)
 	title.YAlign = draw.YTop
 	plural := "s"
@@ -104,8 +136,19 @@ func drawPageHeader(c draw.Canvas, top vg.Length, benchmarks, ok, failed int, st
 	}
 	c.FillText(title, vg.Point{X: c.Min.X + pad, Y: top},
 		fmt.Sprintf("Benchmark report: %d benchmark%s, %d invocations%s", benchmarks, plural, ok, excluded(failed)))
-	key := textStyle(12)
-	key.YAlign = draw.YTop
+	style := textStyle(12)
+	style.YAlign = draw.YTop
+	for i, l := range key {
+		c.FillText(style, vg.Point{X: c.Min.X + pad, Y: top - 30 - vg.Length(i)*keyLine}, l)
+	}
+}
+
+// keyLine is the distance between the lines of the page's key.
+const keyLine = vg.Length(15)
+
+// pageKey returns the lines that say how to read the report: what a series is, how colours and dashes tell
+// them apart, and, when some section has one (measured), what its measurement row shows.
+func pageKey(st seriesStyle, measured bool) []string {
 	lines := []string{"One section per benchmark; in each, a series is a language, size and mode."}
 	if len(st.languages) > 1 || len(st.sizes) > 1 {
 		var parts []string
@@ -124,9 +167,16 @@ func drawPageHeader(c draw.Canvas, top vg.Length, benchmarks, ok, failed int, st
 		}
 		lines = append(lines, "Line: mode ("+strings.Join(modes, ", ")+").")
 	}
-	for i, l := range lines {
-		c.FillText(key, vg.Point{X: c.Min.X + pad, Y: top - 30 - vg.Length(i)*15}, l)
+	if measured {
+		lines = append(lines, "Benchmarks whose calls return a measurement (storage: download, compute, upload) add its times and throughput.")
 	}
+	return lines
+}
+
+// pageHeaderFor is the height of the page's header with the lines of key: room for three lines, more when
+// there are more.
+func pageHeaderFor(key []string) vg.Length {
+	return pageHeaderHeight + vg.Length(max(0, len(key)-3))*keyLine
 }
 
 // sub is the part of c between x0 and x1, y0 and y1.

@@ -129,13 +129,16 @@ func phasePlot(sec section, st seriesStyle) (p *plot.Plot, legend []legendEntry,
 }
 
 // formatMS writes a duration in ms with about three significant digits.
-func formatMS(ms float64) string {
+func formatMS(ms float64) string { return threeDigits(ms) + " ms" }
+
+// threeDigits writes a positive number with about three significant digits, without an exponent.
+func threeDigits(v float64) string {
 	switch {
-	case ms < 10:
-		return fmt.Sprintf("%.2f ms", ms)
-	case ms < 100:
-		return fmt.Sprintf("%.1f ms", ms)
+	case v < 10:
+		return fmt.Sprintf("%.2f", v)
+	case v < 100:
+		return fmt.Sprintf("%.1f", v)
 	default:
-		return fmt.Sprintf("%.0f ms", ms)
+		return fmt.Sprintf("%.0f", v)
 	}
 }

@@ -5,14 +5,34 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Report draws the report of samples (see the package documentation for its sections and panels) and
 // writes it to w as one SVG document. At least one sample must have succeeded.
 func Report(w io.Writer, samples []Sample) error {
+	return render(w, samples, func(width, height vg.Length) vg.CanvasWriterTo {
+		return vgsvg.NewWith(vgsvg.UseWH(width, height), vgsvg.EmbedFonts(true))
+	})
+}
+
+// pngDPI is the resolution of a PNG report: 1100 pixels across the page.
+const pngDPI = 100
+
+// ReportPNG draws the report of samples as Report does, and writes it to w as a PNG image, 1100 pixels wide.
+func ReportPNG(w io.Writer, samples []Sample) error {
+	return render(w, samples, func(width, height vg.Length) vg.CanvasWriterTo {
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI))}
+	})
+}
+
+// render draws the report of samples on the canvas newCanvas makes at the page's size and writes it to w.
+func render(w io.Writer, samples []Sample, newCanvas func(width, height vg.Length) vg.CanvasWriterTo) error {
 	ok, failed := succeeded(samples)
 	if len(ok) == 0 {
 		return fmt.Errorf("draw report: all %d invocations failed, no times to plot: %w", failed, ErrNoSamples)
@@ -25,7 +45,8 @@ func Report(w io.Writer, samples []Sample) error {
 	st := newSeriesStyle(ok)
 	var drawn []drawnSection
 	secs := sections(samples)
-	height := pad + pageHeaderHeight
+	key := pageKey(st, len(measured(ok)) > 0)
+	height := pad + pageHeaderFor(key)
 	for _, sec := range secs {
 		d, err := drawSection(sec, st)
 		if err != nil {
@@ -35,11 +56,11 @@ func Report(w io.Writer, samples []Sample) error {
 		height += d.height()
 	}
 
-	canvas := vgsvg.NewWith(vgsvg.UseWH(pageWidth, height), vgsvg.EmbedFonts(true))
+	canvas := newCanvas(pageWidth, height)
 	dc := draw.New(canvas)
 	top := dc.Max.Y - pad
-	drawPageHeader(dc, top, len(secs), len(ok), failed, st)
-	top -= pageHeaderHeight
+	drawPageHeader(dc, top, len(secs), len(ok), failed, key)
+	top -= pageHeaderFor(key)
 	for i, d := range drawn {
 		c := dc
 		c.Max.Y, c.Min.Y = top, top-d.height()
@@ -69,39 +90,72 @@ func drawSection(sec section, st seriesStyle) (drawnSection, error) {
 		return d, err
 	}
 	d.series = len(d.cdfLegend)
+	d.measurement = measurementPanels(sec, st)
 	return d, nil
 }
 
 // WriteReport reads dir/samples.jsonl and writes the report of the samples keep keeps (the zero Filter keeps
-// all) to out, or to dir/report.svg when out is "". It returns the path written.
+// all) to out, or to dir/report.svg when out is "": a PNG image when out ends in ".png", SVG otherwise. It
+// returns the path written.
 func WriteReport(dir, out string, keep Filter) (string, error) {
+	samples, err := Load(dir, keep)
+	if err != nil {
+		return "", err
+	}
+	path := ReportPath(dir, out)
+	if err := Save(path, samples); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// Load reads dir/samples.jsonl and returns the samples keep keeps (the zero Filter keeps all). A filter that
+// keeps none is an error wrapping [ErrNoSamples].
+func Load(dir string, keep Filter) ([]Sample, error) {
 	samples, err := readSamples(filepath.Join(dir, "samples.jsonl"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if samples, err = keep.Apply(samples); err != nil {
-		return "", fmt.Errorf("draw report: %w", err)
+		return nil, fmt.Errorf("draw report: %w", err)
 	}
+	return samples, nil
+}
+
+// ReportPath is where WriteReport writes the report of the run in dir: out, or dir/report.svg when out is "".
+func ReportPath(dir, out string) string {
 	if out == "" {
-		out = filepath.Join(dir, "report.svg")
+		return filepath.Join(dir, "report.svg")
 	}
-	f, err := os.CreateTemp(filepath.Dir(out), ".report-*.svg")
+	return out
+}
+
+// Save writes the report of samples to the file out, as a PNG image when its name ends in ".png" and as SVG
+// otherwise; it replaces the file whole or leaves it as it was.
+func Save(out string, samples []Sample) error {
+	ext, write := filepath.Ext(out), Report
+	if strings.EqualFold(ext, ".png") {
+		write = ReportPNG
+	} else {
+		ext = ".svg"
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), ".report-*"+ext)
 	if err != nil {
-		return "", fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write report: %w", err)
 	}
 	defer os.Remove(f.Name())
-	if err := Report(f, samples); err != nil {
+	if err := write(f, samples); err != nil {
 		f.Close()
-		return "", err
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("write report %s: %w", out, err)
+		return fmt.Errorf("write report %s: %w", out, err)
 	}
 	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return "", fmt.Errorf("write report %s: %w", out, err)
+		return fmt.Errorf("write report %s: %w", out, err)
 	}
 	if err := os.Rename(f.Name(), out); err != nil {
-		return "", fmt.Errorf("write report %s: %w", out, err)
+		return fmt.Errorf("write report %s: %w", out, err)
 	}
-	return out, nil
+	return nil
 }
