@@ -6,11 +6,18 @@ argv: <benchmark dir> <data dir or "">
 
 First line written: {"ok": true, "python": "3.11.2", "has": {...}, "buckets": [in, out] | null,
 "nosql_tables": [...] | null}, or {"ok": false, ...} when input.py cannot be loaded.
-Requests: {"op": "generate", "size": s}, {"op": "validate", "input": i, "output": o, "language": l},
+Requests: {"op": "generate", "size": s[, "storage": {"bucket": b, "input": [...], "output": [...]}]},
+{"op": "validate", "input": i, "output": o, "language": l},
 {"op": "requirements", "path": p}. Failures: {"ok": false, "during", "error_type", "error", "stack",
 "service" (set when the benchmark asked for storage or NoSQL)}.
+
+With "storage", generate_input gets the bucket and prefixes and an upload_func that records each upload
+(this container has no network; the caller stores the objects): the reply's "uploads" lists
+{"key": "<input prefix>/<name>", "data_path": <path under the data directory>} for a file of the data
+directory, or {"key", "data": <base64>} for any other file, read when upload_func is called.
 """
 
+import base64
 import importlib.machinery
 import importlib.metadata
 import importlib.util
@@ -39,13 +46,35 @@ class ServiceNeeded(Exception):
 
 
 def upload_stub(*args, **kwargs):
-    raise ServiceNeeded("storage", "generate_input called upload_func: the benchmark needs object storage, "
-                        "which gosebs does not provide")
+    raise ServiceNeeded("storage", "generate_input called upload_func, but no storage was given: the benchmark "
+                        "needs object storage (generate its input with storage: GenerateStorageInput)")
 
 
 def nosql_stub(*args, **kwargs):
     raise ServiceNeeded("nosql", "generate_input called nosql_func: the benchmark needs a NoSQL store, "
                         "which gosebs does not provide")
+
+
+def upload_recorder(storage, uploads):
+    """upload_func(index, name, filepath) of upstream's storage: the object's key is the index-th input
+    prefix joined with name; the file is recorded for the caller to store."""
+    prefixes = storage["input"]
+    data_root = os.path.realpath(DATA_DIR) if DATA_DIR else None
+
+    def upload(index, name, filepath):
+        if not 0 <= index < len(prefixes):
+            raise IndexError("upload_func(%r, %r, %r): the benchmark has %d input prefixes (buckets_count)"
+                             % (index, name, filepath, len(prefixes)))
+        item = {"key": os.path.join(prefixes[index], name)}
+        real = os.path.realpath(filepath)
+        if data_root and real.startswith(data_root + os.sep) and os.path.isfile(real):
+            item["data_path"] = os.path.relpath(real, data_root)
+        else:
+            with open(filepath, "rb") as f:
+                item["data"] = base64.b64encode(f.read()).decode("ascii")
+        uploads.append(item)
+
+    return upload
 
 
 def reply(obj):
@@ -95,18 +124,23 @@ def positional_count(fn):
 def generate(module, req):
     fn = module.generate_input
     size = req["size"]
+    storage = req.get("storage")
+    bucket, inputs, outputs, upload, uploads = None, [], [], upload_stub, []
+    if storage is not None:
+        bucket, inputs, outputs = storage["bucket"], storage["input"], storage["output"]
+        upload = upload_recorder(storage, uploads)
     n = positional_count(fn)
     # Upstream's signatures: 7 parameters since NoSQL (2024), 6 with a single benchmarks bucket (2024),
     # 5 before (input and output bucket lists).
     if n >= 7:
-        args = (DATA_DIR, size, None, [], [], upload_stub, nosql_stub)
+        args = (DATA_DIR, size, bucket, inputs, outputs, upload, nosql_stub)
     elif n == 6:
-        args = (DATA_DIR, size, None, [], [], upload_stub)
+        args = (DATA_DIR, size, bucket, inputs, outputs, upload)
     elif n == 5:
-        args = (DATA_DIR, size, [], [], upload_stub)
+        args = (DATA_DIR, size, inputs, outputs, upload)
     else:
         raise TypeError("generate_input takes %d positional parameters; upstream's signatures take 5, 6 or 7" % n)
-    return {"ok": True, "input": fn(*args)}
+    return {"ok": True, "input": fn(*args), "uploads": uploads}
 
 
 def validate(module, req):

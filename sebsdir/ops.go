@@ -37,14 +37,13 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidOutput }
 
 // GenerateInput calls the benchmark's generate_input for size as upstream does without storage:
 // generate_input(data_dir, size, None, [], [], upload_func, nosql_func), with the stubs failing (an error
-// matching [ErrNeedsStorage] or [ErrNeedsNoSQL]) if called; older 5- and 6-parameter signatures get
+// matching [ErrNeedsStorage] or [ErrNeedsNoSQL]) if called ([Session.GenerateStorageInput] gives it
+// storage); older 5- and 6-parameter signatures get
 // their arguments. It returns the input exactly as Python's json.dumps wrote it (integers of any size
 // kept).
 func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.RawMessage, error) {
-	switch size {
-	case fixtures.SizeTest, fixtures.SizeSmall, fixtures.SizeLarge:
-	default:
-		return nil, fmt.Errorf("sebsdir: size %q: upstream's sizes are test, small and large", size)
+	if err := checkSize(size); err != nil {
+		return nil, err
 	}
 	var resp struct {
 		reply
@@ -55,6 +54,15 @@ func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.R
 		return nil, err
 	}
 	return resp.Input, nil
+}
+
+// checkSize refuses a size upstream does not have.
+func checkSize(size fixtures.Size) error {
+	switch size {
+	case fixtures.SizeTest, fixtures.SizeSmall, fixtures.SizeLarge:
+		return nil
+	}
+	return fmt.Errorf("sebsdir: size %q: upstream's sizes are test, small and large", size)
 }
 
 // Validate calls the benchmark's validate_output(data_dir, input, output, language) with input as
