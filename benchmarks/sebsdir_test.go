@@ -79,7 +79,7 @@ func runSeBSDirs(b *testing.B, cfg config, dirs []string, env dirEnv, ran func(n
 							d.run(b, mode, size, cfg, shared)
 						})
 						if ran != nil {
-							ran(b.Name()+"/size="+string(size), ok)
+							ran(fmt.Sprintf("bench=%s/mode=%s/size=%s", filepath.Base(dir), mode, size), ok)
 						}
 					}
 				})
@@ -221,8 +221,12 @@ func needsService(err error) bool {
 // validator returns the bench.Spec hook that checks an output of size's input with validate_output.
 func (d *benchDir) validator(ctx context.Context, size fixtures.Size) func(json.RawMessage) error {
 	in := d.inputs[size]
+	var fetch sebsdir.Fetch // validate_output's storage argument reads through the run's server
+	if d.storage != nil {
+		fetch = d.storage.Get
+	}
 	return func(out json.RawMessage) error {
-		return d.sess.Validate(ctx, sebs.LanguagePython, in, out)
+		return d.sess.ValidateStored(ctx, sebs.LanguagePython, in, out, fetch)
 	}
 }
 

@@ -72,6 +72,15 @@ func checkSize(size fixtures.Size) error {
 // [*ValidationError] with its message otherwise, an error matching [ErrNoValidator] when input.py has no
 // validate_output, and a [*ScriptError] when the validator raises.
 func (s *Session) Validate(ctx context.Context, lang sebs.Language, input, output json.RawMessage) error {
+	return s.ValidateStored(ctx, lang, input, output, nil)
+}
+
+// ValidateStored is [Session.Validate] for a benchmark whose outputs are in object storage: a
+// validate_output that takes upstream's fifth parameter, storage, gets an object with upstream's
+// download(bucket, key, path) and download_stream(bucket, key), each read made by fetch (the driver has
+// no network); with fetch nil it gets None, as Validate gives. Upstream's validators that find their data
+// through sebs.utils.get_project_root() are given a root whose benchmarks-data holds the data directory.
+func (s *Session) ValidateStored(ctx context.Context, lang sebs.Language, input, output json.RawMessage, fetch Fetch) error {
 	if !s.hello.Has["validate_output"] {
 		return fmt.Errorf("sebsdir: benchmark %s: %w", s.bench.Name, ErrNoValidator)
 	}
@@ -83,12 +92,12 @@ func (s *Session) Validate(ctx context.Context, lang sebs.Language, input, outpu
 		return fmt.Errorf("sebsdir: validate %s: the output is not JSON: %w", s.bench.Name, err)
 	}
 	req := map[string]any{"op": "validate", "input": json.RawMessage(in.Bytes()),
-		"output": json.RawMessage(out.Bytes()), "language": lang}
+		"output": json.RawMessage(out.Bytes()), "language": lang, "storage": fetch != nil}
 	var resp struct {
 		reply
 		Verdict *string `json:"verdict"`
 	}
-	if err := s.call(ctx, req, &resp); err != nil {
+	if err := s.callFetching(ctx, req, &resp, fetch); err != nil {
 		return err
 	}
 	if resp.Verdict != nil {

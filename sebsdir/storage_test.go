@@ -1,14 +1,20 @@
 package sebsdir_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebsdir"
 )
@@ -98,4 +104,66 @@ func TestGenerateStorageInputWithoutData(t *testing.T) {
 	if !errors.As(err, &serr) || serr.Type != "IndexError" {
 		t.Errorf("no input prefix: %v, want upload_func's IndexError", err)
 	}
+}
+
+// TestValidateStored: a validate_output that takes storage reads objects through the caller's fetch
+// (called with the bucket and key it asked for); a fetch that fails, or none at all, reaches the
+// validator as an exception, and Validate passes None.
+func TestValidateStored(t *testing.T) {
+	b := parse(t, filepath.Join(ours, "905.bucket-manifest"))
+	data, err := sebsdir.DataDir(ourData, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sebsdir.Open(t.Context(), b, sebsdir.Options{Image: pythonImage(t), DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	in, _, err := s.GenerateStorageInput(t.Context(), fixtures.SizeTest, s.StorageBuckets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := `{"docs/alpha.txt":{"lines":2,"sha256":"` + digest(t, data, "docs/alpha.txt") + `"},` +
+		`"docs/beta.txt":{"lines":3,"sha256":"` + digest(t, data, "docs/beta.txt") + `"},` +
+		`"docs/notes/gamma.txt":{"lines":0,"sha256":"` + digest(t, data, "docs/notes/gamma.txt") + `"},` +
+		`"docs/size.txt":{"lines":1,"sha256":"x"}}`
+	key := "905.bucket-manifest-0-output/manifest.1234abcd.json"
+	out := json.RawMessage(`{"result":{"bucket":"sebs-benchmarks-gosebs","key":"` + key + `","files":` + files + `,"passes":1}}`)
+	var asked []string
+	stored := func(body string) sebsdir.Fetch {
+		return func(_ context.Context, bucket, k string) ([]byte, error) {
+			asked = append(asked, bucket+"/"+k)
+			return []byte(body), nil
+		}
+	}
+	if err := s.ValidateStored(t.Context(), sebs.LanguagePython, in, out, stored(files)); err != nil {
+		t.Errorf("the stored manifest equals the returned one: %v", err)
+	}
+	if want := []string{"sebs-benchmarks-gosebs/" + key}; !slices.Equal(asked, want) {
+		t.Errorf("fetched %v, want %v", asked, want)
+	}
+	var verr *sebsdir.ValidationError
+	if err := s.ValidateStored(t.Context(), sebs.LanguagePython, in, out, stored(`{}`)); !errors.As(err, &verr) {
+		t.Errorf("a stored manifest that differs: %v, want a verdict", err)
+	}
+	failing := func(context.Context, string, string) ([]byte, error) { return nil, errors.New("NoSuchKey: gone") }
+	var serr *sebsdir.ScriptError
+	if err := s.ValidateStored(t.Context(), sebs.LanguagePython, in, out, failing); !errors.As(err, &serr) ||
+		serr.Type != "FetchFailed" || !strings.Contains(serr.Message, "NoSuchKey: gone") {
+		t.Errorf("a fetch that fails: %v, want the validator to raise FetchFailed with the cause", err)
+	}
+	if err := s.Validate(t.Context(), sebs.LanguagePython, in, out); err != nil {
+		t.Errorf("Validate (storage None): %v", err)
+	}
+}
+
+func digest(t *testing.T, dir, rel string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }

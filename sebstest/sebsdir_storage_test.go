@@ -56,7 +56,7 @@ func TestBenchmarkDirWithStorage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.Validate(t.Context(), sebs.LanguagePython, input, out); err != nil {
+	if err := sess.ValidateStored(t.Context(), sebs.LanguagePython, input, out, st.Get); err != nil {
 		t.Fatal(err)
 	}
 	var o struct {
