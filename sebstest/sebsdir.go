@@ -34,7 +34,9 @@ import (
 // module. Reuse one source for many starts to check once.
 //
 // The input for a size and the check of an output come from the directory's own generate_input and
-// validate_output: open a [sebsdir.Session] on the same directory (the benchmarks suite does).
+// validate_output: open a [sebsdir.Session] on the same directory (the benchmarks suite does); for a
+// storage benchmark, [Storage.PrepareDir] stores what its generate_input uploads and
+// [sebsdir.Session.ValidateStored] with [Storage.Get] lets its validate_output read the outputs back.
 func BenchmarkDir(dir string, lang sebs.Language) Source {
 	return &benchmarkDirSource{dir: dir, lang: lang}
 }
