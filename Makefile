@@ -215,13 +215,16 @@ bench-fidelity:
 ## bench-sebs: BenchmarkSeBSDir over SeBS benchmark directories in upstream's layout (SEBS_DIRS: directories
 ## or benchmarks roots, comma-separated, e.g. SEBS_DIRS=../serverless-benchmarks/benchmarks; default
 ## $SEBS_BENCHMARK_DIRS, else our fixtures/upstream), in Python, every output checked by the directory's own
-## validate_output. Benchmarks that need storage or NoSQL are skipped with the reason. SIZES, MODES,
-## COLD_MODES, BENCHTIME, COLD_BENCHTIME, CONCURRENCY and RESULTS work as for make bench.
+## validate_output. Benchmarks that need object storage run on a MinIO server; SEBS_DATA (default
+## $SEBS_BENCHMARKS_DATA, else our fixtures' data when SEBS_DIRS is the default) is upstream's
+## benchmarks-data. Benchmarks that need NoSQL are skipped with the reason. SIZES, MODES, COLD_MODES,
+## BENCHTIME, COLD_BENCHTIME, CONCURRENCY and RESULTS work as for make bench.
 SEBS_DIRS ?= $(or $(SEBS_BENCHMARK_DIRS),fixtures/upstream)
+SEBS_DATA ?= $(or $(SEBS_BENCHMARKS_DATA),$(if $(filter fixtures/upstream,$(SEBS_DIRS)),fixtures/upstream/testdata/benchmarks-data))
 sebs_comma := ,
 sebs_space := $(subst ,, )
 SEBS_DIRS_ABS = $(subst $(sebs_space),$(sebs_comma),$(abspath $(subst $(sebs_comma),$(sebs_space),$(SEBS_DIRS))))
-SEBS_FLAGS = -sebs.dirs=$(SEBS_DIRS_ABS) -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY)
+SEBS_FLAGS = -sebs.dirs=$(SEBS_DIRS_ABS) -sebs.sizes=$(SIZES) -sebs.concurrency=$(CONCURRENCY) $(if $(SEBS_DATA),-sebs.data=$(abspath $(SEBS_DATA)))
 .PHONY: bench-sebs
 bench-sebs: bench-setup python-image
 	$(GO) test -run '^$$' -bench '^BenchmarkSeBSDir$$' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./benchmarks/ $(SEBS_FLAGS) -sebs.modes=$(MODES)

@@ -36,7 +36,7 @@ func TestSeBSDirRunsOurDirectories(t *testing.T) {
 			if err := bm.Runnable(sebs.LanguagePython); err != nil {
 				t.Fatalf("our own directory must run: %v", err)
 			}
-			d := openBenchmarkDir(t, bm.Dir, sizes)
+			d := openBenchmarkDir(t, bm.Dir, sizes, dirEnv{})
 			fn := d.start(t, config{})
 			if fn.Name != name || fn.Benchmark != name {
 				t.Errorf("function %q of benchmark %q, want both named %q after the directory", fn.Name, fn.Benchmark, name)
@@ -66,8 +66,8 @@ func TestSeBSDirRunsOurDirectories(t *testing.T) {
 	}
 }
 
-// TestSeBSDirRefusesServices: 903 (object storage) and 904 (NoSQL) are refused by the source, and skipped
-// by the suite with the reason, before anything starts.
+// TestSeBSDirRefusesServices: 903 without object storage and 904 (NoSQL) are refused by the source, and
+// skipped by the suite with the reason, before anything starts.
 func TestSeBSDirRefusesServices(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -107,7 +107,7 @@ func TestBenchmarkDirs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := []string{"901.seeded-walk", "902.echo", "903.bucket-upload", "904.nosql-cart"}
+	all := []string{"901.seeded-walk", "902.echo", "903.bucket-upload", "904.nosql-cart", "905.bucket-manifest"}
 	for _, tc := range []struct {
 		flag, env string
 		want      []string
@@ -116,7 +116,7 @@ func TestBenchmarkDirs(t *testing.T) {
 		{ourDirs, "", all},
 		{"", ourDirs, all},
 		{"fixtures/upstream/902.echo", ourDirs, []string{"902.echo"}},
-		{ourDirs + "/904.nosql-cart, fixtures/upstream", "", []string{"904.nosql-cart", "901.seeded-walk", "902.echo", "903.bucket-upload"}},
+		{ourDirs + "/904.nosql-cart, fixtures/upstream", "", []string{"904.nosql-cart", "901.seeded-walk", "902.echo", "903.bucket-upload", "905.bucket-manifest"}},
 		{filepath.Dir(abs), "", all}, // fixtures/: searched below its python/ and go/ trees too
 	} {
 		got, err := benchmarkDirs(tc.flag, tc.env)

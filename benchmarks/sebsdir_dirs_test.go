@@ -14,6 +14,30 @@ import (
 // -sebs.dirs flag is not set.
 const EnvBenchmarkDirs = "SEBS_BENCHMARK_DIRS"
 
+// EnvBenchmarksData names the environment variable that gives BenchmarkSeBSDir its data root when the
+// -sebs.data flag is not set.
+const EnvBenchmarksData = "SEBS_BENCHMARKS_DATA"
+
+var dataFlag = flag.String("sebs.data", "", "a copy of upstream's benchmarks-data repository (<group>/<NNN.name>/…), "+
+	"the data generate_input reads (or set "+EnvBenchmarksData+")")
+
+// dataRoot returns the data root flagValue names, or envValue when flagValue is empty, made absolute as
+// -sebs.dirs entries are, and the setting it came from (for messages); "" when neither is set.
+func dataRoot(flagValue, envValue string) (root, from string, err error) {
+	value, from := flagValue, "-sebs.data"
+	if value == "" {
+		value, from = envValue, EnvBenchmarksData
+	}
+	if value == "" {
+		return "", "-sebs.data (or " + EnvBenchmarksData + ")", nil
+	}
+	root, err = resolveDir(value)
+	if err != nil {
+		return "", from, fmt.Errorf("%s: %w", from, err)
+	}
+	return root, from, nil
+}
+
 var dirsFlag = flag.String("sebs.dirs", "", "comma-separated SeBS benchmark directories (with config.json and input.py), "+
 	"or roots to search for them, such as upstream's benchmarks/ (or set "+EnvBenchmarkDirs+")")
 

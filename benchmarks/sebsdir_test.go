@@ -25,9 +25,12 @@ import (
 // SEBS_BENCHMARK_DIRS) names, in Python: bench=<NNN.name>/mode=<mode>/size=<size>[/conc=<n>]. Each
 // directory's code runs as sebstest.BenchmarkDir lays it out, its input for each size comes once from its
 // own generate_input, and every output is checked by its own validate_output, both run in the Python
-// image (one sebsdir.Session per directory). Benchmarks that need object storage or a NoSQL store are
-// skipped with the reason, also under CI=true: gosebs provides neither, so that is a refusal by design,
-// not a missing dependency.
+// image (one sebsdir.Session per directory). Benchmarks that need object storage run with a MinIO server
+// (one for the run, started when a directory needs it): generate_input's uploads are stored there and the
+// functions are started WithStorage. generate_input reads the data root -sebs.data (or
+// SEBS_BENCHMARKS_DATA) names, upstream's benchmarks-data. Benchmarks that need a NoSQL store are skipped
+// with the reason, also under CI=true: gosebs provides none, so that is a refusal by design, not a
+// missing dependency.
 func BenchmarkSeBSDir(b *testing.B) {
 	cfg, err := parseConfig()
 	if err != nil {
@@ -40,9 +43,31 @@ func BenchmarkSeBSDir(b *testing.B) {
 	if len(dirs) == 0 {
 		b.Skipf("no SeBS benchmark directories: pass -sebs.dirs=<dir,…|benchmarks root> or set %s", EnvBenchmarkDirs)
 	}
+	var env dirEnv
+	if env.data, env.dataFrom, err = dataRoot(*dataFlag, os.Getenv(EnvBenchmarksData)); err != nil {
+		b.Fatal(err)
+	}
+	runSeBSDirs(b, cfg, dirs, env, nil)
+}
+
+// dirEnv is what the directories of one run share: the data root (upstream's benchmarks-data, or "") and
+// the setting that named it, and the storage server (nil until runSeBSDirs starts one).
+type dirEnv struct {
+	data, dataFrom string
+	storage        *sebstest.Storage
+}
+
+// runSeBSDirs is BenchmarkSeBSDir over dirs: it starts one storage server for the run when a directory
+// needs object storage, then runs every directory's modes and sizes. ran, when not nil, is told each
+// bench=/mode=/size= sub-benchmark's name and whether it passed.
+func runSeBSDirs(b *testing.B, cfg config, dirs []string, env dirEnv, ran func(name string, ok bool)) {
+	if env.storage == nil && anyNeedsStorage(dirs) {
+		sebstest.RequireDocker(b)
+		env.storage = sebstest.NewStorage(b)
+	}
 	for _, dir := range dirs {
 		b.Run("bench="+filepath.Base(dir), func(b *testing.B) {
-			d := openBenchmarkDir(b, dir, cfg.sizes)
+			d := openBenchmarkDir(b, dir, cfg.sizes, env)
 			var shared *sebstest.Function // warm and sequential modes share it
 			if slices.Contains(cfg.modes, bench.ModeWarm) || slices.Contains(cfg.modes, bench.ModeSequential) {
 				shared = d.start(b, cfg)
@@ -50,9 +75,12 @@ func BenchmarkSeBSDir(b *testing.B) {
 			for _, mode := range cfg.modes {
 				b.Run("mode="+string(mode), func(b *testing.B) {
 					for _, size := range cfg.sizes {
-						b.Run("size="+string(size), func(b *testing.B) {
+						ok := b.Run("size="+string(size), func(b *testing.B) {
 							d.run(b, mode, size, cfg, shared)
 						})
+						if ran != nil {
+							ran(fmt.Sprintf("bench=%s/mode=%s/size=%s", filepath.Base(dir), mode, size), ok)
+						}
 					}
 				})
 			}
@@ -60,34 +88,56 @@ func BenchmarkSeBSDir(b *testing.B) {
 	}
 }
 
-// benchDir is one benchmark directory ready to run: its parsed form, its session (generate_input and
-// validate_output) and the inputs generated for the sizes asked for.
-type benchDir struct {
-	bm     *sebsdir.Benchmark
-	sess   *sebsdir.Session
-	src    sebstest.Source
-	inputs map[fixtures.Size]json.RawMessage
+// anyNeedsStorage reports whether a directory of dirs that gosebs can run with object storage needs it.
+func anyNeedsStorage(dirs []string) bool {
+	for _, dir := range dirs {
+		bm, err := sebsdir.Parse(dir)
+		if err != nil || bm.Runnable(sebs.LanguagePython, sebsdir.ObjectStorage) != nil {
+			continue // refused or skipped later, with the reason
+		}
+		if _, ok := bm.Need(sebsdir.ObjectStorage); ok {
+			return true
+		}
+	}
+	return false
 }
 
-// openBenchmarkDir parses dir, skips tb with the reason when gosebs cannot run it (storage, NoSQL, no
-// Python code), opens its session (closed when tb ends), logs the requirements the Python image does not
-// meet, and generates the input of every size once.
-func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDir {
+// benchDir is one benchmark directory ready to run: its parsed form, its session (generate_input and
+// validate_output), the storage its functions use (or nil) and the inputs generated for the sizes asked
+// for.
+type benchDir struct {
+	bm      *sebsdir.Benchmark
+	sess    *sebsdir.Session
+	src     sebstest.Source
+	storage *sebstest.Storage
+	inputs  map[fixtures.Size]json.RawMessage
+}
+
+// openBenchmarkDir parses dir, skips tb with the reason when gosebs cannot run it (NoSQL, no Python code,
+// or object storage when env has no server), opens its session on its data directory under env's root
+// (closed when tb ends), logs the requirements the Python image does not meet, and generates the input
+// of every size once, storing its uploads in env's server when the benchmark needs object storage.
+func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size, env dirEnv) *benchDir {
 	tb.Helper()
 	bm, err := sebsdir.Parse(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if why := refusal(bm.Runnable(sebs.LanguagePython)); why != "" {
+	var provided []sebsdir.Service
+	if env.storage != nil {
+		provided = append(provided, sebsdir.ObjectStorage)
+	}
+	if why := refusal(bm.Runnable(sebs.LanguagePython, provided...)); why != "" {
 		skip(tb, why)
 	}
 	sebstest.RequireDocker(tb)
+	dataDir, missing := sebsdir.DataDir(env.data, bm)
 	ctx := context.Background()
 	image, err := sebstest.PythonImage(ctx, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sess, err := sebsdir.Open(ctx, bm, sebsdir.Options{Image: image})
+	sess, err := sebsdir.Open(ctx, bm, sebsdir.Options{Image: image, DataDir: dataDir})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -105,10 +155,21 @@ func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDi
 	}
 	d := &benchDir{bm: bm, sess: sess, src: sebstest.BenchmarkDir(dir, sebs.LanguagePython),
 		inputs: map[fixtures.Size]json.RawMessage{}}
+	if _, ok := bm.Need(sebsdir.ObjectStorage); ok {
+		d.storage = env.storage
+	}
 	for _, size := range sizes {
-		in, err := sess.GenerateInput(ctx, size)
-		if needsService(err) { // its generate_input called upload_func or nosql_func
+		var in json.RawMessage
+		if d.storage != nil {
+			in, err = d.storage.PrepareDir(ctx, sess, size)
+		} else {
+			in, err = sess.GenerateInput(ctx, size)
+		}
+		if needsService(err) { // its generate_input called nosql_func, or upload_func undeclared
 			skip(tb, refusal(err))
+		}
+		if err != nil && dataDir == "" {
+			err = sebsdir.WithoutData(err, bm, missing, env.dataFrom)
 		}
 		if err != nil {
 			tb.Fatalf("%s: input for size %s: %v", bm.Name, size, err)
@@ -119,14 +180,14 @@ func openBenchmarkDir(tb testing.TB, dir string, sizes []fixtures.Size) *benchDi
 }
 
 // refusal returns why the suite skips a benchmark whose Runnable (or generate_input) returned err, or ""
-// when err is nil. A benchmark that needs object storage or a NoSQL store is refused by design, also
-// under CI=true: gosebs provides neither, so the skip is not a missing dependency to install.
+// when err is nil. A benchmark that needs a NoSQL store (or storage the run does not give it) is refused
+// by design, also under CI=true: the skip is not a missing dependency to install.
 func refusal(err error) string {
 	switch {
 	case err == nil:
 		return ""
 	case needsService(err):
-		return "refused by design, also under CI=true (gosebs provides no storage or NoSQL service): " + err.Error()
+		return "refused by design, also under CI=true: " + err.Error()
 	default:
 		return "cannot run here: " + err.Error()
 	}
@@ -160,8 +221,12 @@ func needsService(err error) bool {
 // validator returns the bench.Spec hook that checks an output of size's input with validate_output.
 func (d *benchDir) validator(ctx context.Context, size fixtures.Size) func(json.RawMessage) error {
 	in := d.inputs[size]
+	var fetch sebsdir.Fetch // validate_output's storage argument reads through the run's server
+	if d.storage != nil {
+		fetch = d.storage.Get
+	}
 	return func(out json.RawMessage) error {
-		return d.sess.Validate(ctx, sebs.LanguagePython, in, out)
+		return d.sess.ValidateStored(ctx, sebs.LanguagePython, in, out, fetch)
 	}
 }
 
@@ -200,6 +265,9 @@ func (d *benchDir) run(b *testing.B, mode bench.Mode, size fixtures.Size, cfg co
 func (d *benchDir) start(tb testing.TB, cfg config) *sebstest.Function {
 	tb.Helper()
 	opts := []testcontainers.ContainerCustomizer{sebstest.WithProgress(io.Discard)}
+	if d.storage != nil {
+		opts = append(opts, sebstest.WithStorage(d.storage))
+	}
 	if cfg.memory > 0 {
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}

@@ -23,8 +23,8 @@ type Benchmark struct {
 	Code []sebs.Language
 	// Input describes input.py as read from its source.
 	Input InputFile
-	// Needs lists the services the benchmark needs that gosebs does not provide, with the reason each
-	// was inferred; empty when it needs none.
+	// Needs lists the services the benchmark needs beyond a function container (object storage, NoSQL),
+	// with the reason each was inferred; empty when it needs none.
 	Needs []Need
 }
 

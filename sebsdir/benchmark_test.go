@@ -36,6 +36,7 @@ func TestParseOurDirectories(t *testing.T) {
 		{"902.echo", 30, 128, nil, true},
 		{"903.bucket-upload", 30, 128, []sebsdir.Service{sebsdir.ObjectStorage}, true},
 		{"904.nosql-cart", 30, 128, []sebsdir.Service{sebsdir.NoSQL}, false},
+		{"905.bucket-manifest", 60, 256, []sebsdir.Service{sebsdir.ObjectStorage}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := parse(t, filepath.Join(ours, tc.name))
@@ -72,6 +73,12 @@ func TestRunnableSaysWhy(t *testing.T) {
 	if !errors.Is(storage, sebsdir.ErrNeedsStorage) || !strings.Contains(storage.Error(), "needs object storage") ||
 		!strings.Contains(storage.Error(), "buckets_count() returns (1, 1)") {
 		t.Errorf("903: %v, want ErrNeedsStorage naming buckets_count's (1, 1)", storage)
+	}
+	if err := parse(t, filepath.Join(ours, "903.bucket-upload")).Runnable(sebs.LanguagePython, sebsdir.ObjectStorage); err != nil {
+		t.Errorf("903 with storage provided: %v, want runnable", err)
+	}
+	if err := parse(t, filepath.Join(ours, "904.nosql-cart")).Runnable(sebs.LanguagePython, sebsdir.ObjectStorage); !errors.Is(err, sebsdir.ErrNeedsNoSQL) {
+		t.Errorf("904 with storage provided: %v, want ErrNeedsNoSQL still", err)
 	}
 	nosql := parse(t, filepath.Join(ours, "904.nosql-cart")).Runnable(sebs.LanguagePython)
 	if !errors.Is(nosql, sebsdir.ErrNeedsNoSQL) || !strings.Contains(nosql.Error(), "needs a NoSQL store") ||

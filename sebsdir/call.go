@@ -17,6 +17,15 @@ import (
 // becomes a [*ScriptError]. A context that ends mid-call, or a driver that dies, breaks the session: the
 // container is removed and every later call fails.
 func (s *Session) call(ctx context.Context, req any, resp interface{ base() *reply }) error {
+	return s.callFetching(ctx, req, resp, nil)
+}
+
+// Fetch reads an object from object storage for the driver (validate_output's storage argument), such
+// as sebstest's Storage.Get.
+type Fetch func(ctx context.Context, bucket, key string) ([]byte, error)
+
+// callFetching is call, answering the driver's fetch requests with fetch (nil: each fails) until its reply.
+func (s *Session) callFetching(ctx context.Context, req any, resp interface{ base() *reply }, fetch Fetch) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken != nil {
@@ -29,9 +38,18 @@ func (s *Session) call(ctx context.Context, req any, resp interface{ base() *rep
 	if _, err := s.conn.Conn.Write(append(line, '\n')); err != nil {
 		return s.breakWith(fmt.Errorf("sebsdir: send request to the driver: %w%s", err, s.stderrNote()))
 	}
-	out, err := s.readLine(ctx)
-	if err != nil {
-		return s.breakWith(fmt.Errorf("sebsdir: %s: no reply from the driver: %w%s", s.bench.Name, err, s.stderrNote()))
+	var out []byte
+	for {
+		if out, err = s.readLine(ctx); err != nil {
+			return s.breakWith(fmt.Errorf("sebsdir: %s: no reply from the driver: %w%s", s.bench.Name, err, s.stderrNote()))
+		}
+		var f struct{ Op, Bucket, Key string }
+		if json.Unmarshal(out, &f) != nil || f.Op != "fetch" {
+			break
+		}
+		if err := s.answerFetch(ctx, fetch, f.Bucket, f.Key); err != nil {
+			return s.breakWith(err)
+		}
 	}
 	if err := json.Unmarshal(out, resp); err != nil {
 		return s.breakWith(fmt.Errorf("sebsdir: decode the driver's reply (%w): %q", err, tail(string(out), 512)))
@@ -43,6 +61,26 @@ func (s *Session) call(ctx context.Context, req any, resp interface{ base() *rep
 }
 
 func (r *reply) base() *reply { return r }
+
+// answerFetch sends the driver the object it asked for, or why it cannot have it.
+func (s *Session) answerFetch(ctx context.Context, fetch Fetch, bucket, key string) error {
+	answer := map[string]any{"ok": false, "error": "no storage was given to this validation"}
+	if fetch != nil {
+		if data, err := fetch(ctx, bucket, key); err != nil {
+			answer["error"] = err.Error()
+		} else {
+			answer = map[string]any{"ok": true, "data": data}
+		}
+	}
+	line, err := json.Marshal(answer)
+	if err != nil {
+		return fmt.Errorf("sebsdir: encode the object s3://%s/%s for the driver: %w", bucket, key, err)
+	}
+	if _, err := s.conn.Conn.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("sebsdir: send the object s3://%s/%s to the driver: %w%s", bucket, key, err, s.stderrNote())
+	}
+	return nil
+}
 
 // breakWith marks the session unusable and removes its container (the driver may still be busy).
 func (s *Session) breakWith(err error) error {

@@ -3,6 +3,7 @@ package sebsdir
 import (
 	_ "embed"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/moby/moby/api/types/container"
@@ -84,10 +85,11 @@ func driverContainer(image, benchDir string, o Options) (*container.Config, *con
 		memory = DefaultMemory
 	}
 	pids := int64(defaultPidsLimit)
+	treePath := filepath.Base(filepath.Dir(benchDir)) + "/" + filepath.Base(benchDir) // "<group>/<NNN.name>"
 	cfg := &container.Config{
 		Image:           image,
 		User:            hostUser(),
-		Cmd:             []string{"python3", "-c", driverSource, benchmarkMount, dataArg},
+		Cmd:             []string{"python3", "-c", driverSource, benchmarkMount, dataArg, treePath},
 		Env:             []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "HOME=/tmp"},
 		WorkingDir:      "/tmp",
 		Labels:          labels,

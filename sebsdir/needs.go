@@ -11,7 +11,7 @@ import (
 // Service is a platform service a benchmark may need beyond a function container.
 type Service string
 
-// The services upstream's benchmarks use, which gosebs does not provide.
+// The services upstream's benchmarks use. gosebs provides object storage (sebstest.WithStorage), not NoSQL.
 const (
 	// ObjectStorage is upstream's "storage" module: buckets (minio in upstream's local platform).
 	ObjectStorage Service = "storage"
@@ -41,11 +41,10 @@ type Need struct {
 
 // Err returns the need as an error that matches [ErrNeedsStorage] or [ErrNeedsNoSQL].
 func (n Need) Err(benchmark string) error {
-	base := ErrNeedsStorage
 	if n.Service == NoSQL {
-		base = ErrNeedsNoSQL
+		return fmt.Errorf("benchmark %s %w (%s); gosebs provides no NoSQL store, so it cannot run this benchmark", benchmark, ErrNeedsNoSQL, n.Reason)
 	}
-	return fmt.Errorf("benchmark %s %w (%s); gosebs runs functions without storage services, so it cannot run this benchmark", benchmark, base, n.Reason)
+	return fmt.Errorf("benchmark %s %w (%s); run it with object storage (sebstest.WithStorage, and its inputs stored by sebstest's Storage.PrepareDir)", benchmark, ErrNeedsStorage, n.Reason)
 }
 
 // inferNeeds reads the needs from config.json's modules and input.py's source, as upstream decides them:
@@ -86,10 +85,12 @@ func joinReasons(r []string) string {
 	return out
 }
 
-// Runnable returns nil when gosebs can run the benchmark in lang: it has code in lang, sebsdir can lay out
-// lang (Python only, for now), and it needs no storage service. Otherwise it returns every reason, each
-// matching one of [ErrNoCode], [ErrLanguage], [ErrNeedsStorage], [ErrNeedsNoSQL].
-func (b *Benchmark) Runnable(lang sebs.Language) error {
+// Runnable returns nil when gosebs can run the benchmark in lang with the services provided: it has code in
+// lang, sebsdir can lay out lang (Python only, for now), and every service it needs is among provided
+// (pass [ObjectStorage] when the caller starts the function with storage; none means no service).
+// Otherwise it returns every reason, each matching one of [ErrNoCode], [ErrLanguage], [ErrNeedsStorage],
+// [ErrNeedsNoSQL].
+func (b *Benchmark) Runnable(lang sebs.Language, provided ...Service) error {
 	var errs []error
 	switch {
 	case !b.HasCode(lang):
@@ -98,9 +99,21 @@ func (b *Benchmark) Runnable(lang sebs.Language) error {
 		errs = append(errs, fmt.Errorf("benchmark %s: %w: %s (sebsdir lays out python only)", b.Name, ErrLanguage, lang))
 	}
 	for _, n := range b.Needs {
-		errs = append(errs, n.Err(b.Name))
+		if !slices.Contains(provided, n.Service) {
+			errs = append(errs, n.Err(b.Name))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// Need returns the benchmark's need of service s and whether it has one.
+func (b *Benchmark) Need(s Service) (Need, bool) {
+	for _, n := range b.Needs {
+		if n.Service == s {
+			return n, true
+		}
+	}
+	return Need{}, false
 }
 
 func (b *Benchmark) languageNames() []sebs.Language {

@@ -37,14 +37,13 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidOutput }
 
 // GenerateInput calls the benchmark's generate_input for size as upstream does without storage:
 // generate_input(data_dir, size, None, [], [], upload_func, nosql_func), with the stubs failing (an error
-// matching [ErrNeedsStorage] or [ErrNeedsNoSQL]) if called; older 5- and 6-parameter signatures get
+// matching [ErrNeedsStorage] or [ErrNeedsNoSQL]) if called ([Session.GenerateStorageInput] gives it
+// storage); older 5- and 6-parameter signatures get
 // their arguments. It returns the input exactly as Python's json.dumps wrote it (integers of any size
 // kept).
 func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.RawMessage, error) {
-	switch size {
-	case fixtures.SizeTest, fixtures.SizeSmall, fixtures.SizeLarge:
-	default:
-		return nil, fmt.Errorf("sebsdir: size %q: upstream's sizes are test, small and large", size)
+	if err := checkSize(size); err != nil {
+		return nil, err
 	}
 	var resp struct {
 		reply
@@ -57,6 +56,15 @@ func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.R
 	return resp.Input, nil
 }
 
+// checkSize refuses a size upstream does not have.
+func checkSize(size fixtures.Size) error {
+	switch size {
+	case fixtures.SizeTest, fixtures.SizeSmall, fixtures.SizeLarge:
+		return nil
+	}
+	return fmt.Errorf("sebsdir: size %q: upstream's sizes are test, small and large", size)
+}
+
 // Validate calls the benchmark's validate_output(data_dir, input, output, language) with input as
 // GenerateInput returned it and output the handler's return value (what upstream's cloud wrappers put
 // under "result"; in the local protocol, the response's result.output: see
@@ -64,6 +72,15 @@ func (s *Session) GenerateInput(ctx context.Context, size fixtures.Size) (json.R
 // [*ValidationError] with its message otherwise, an error matching [ErrNoValidator] when input.py has no
 // validate_output, and a [*ScriptError] when the validator raises.
 func (s *Session) Validate(ctx context.Context, lang sebs.Language, input, output json.RawMessage) error {
+	return s.ValidateStored(ctx, lang, input, output, nil)
+}
+
+// ValidateStored is [Session.Validate] for a benchmark whose outputs are in object storage: a
+// validate_output that takes upstream's fifth parameter, storage, gets an object with upstream's
+// download(bucket, key, path) and download_stream(bucket, key), each read made by fetch (the driver has
+// no network); with fetch nil it gets None, as Validate gives. Upstream's validators that find their data
+// through sebs.utils.get_project_root() are given a root whose benchmarks-data holds the data directory.
+func (s *Session) ValidateStored(ctx context.Context, lang sebs.Language, input, output json.RawMessage, fetch Fetch) error {
 	if !s.hello.Has["validate_output"] {
 		return fmt.Errorf("sebsdir: benchmark %s: %w", s.bench.Name, ErrNoValidator)
 	}
@@ -75,12 +92,12 @@ func (s *Session) Validate(ctx context.Context, lang sebs.Language, input, outpu
 		return fmt.Errorf("sebsdir: validate %s: the output is not JSON: %w", s.bench.Name, err)
 	}
 	req := map[string]any{"op": "validate", "input": json.RawMessage(in.Bytes()),
-		"output": json.RawMessage(out.Bytes()), "language": lang}
+		"output": json.RawMessage(out.Bytes()), "language": lang, "storage": fetch != nil}
 	var resp struct {
 		reply
 		Verdict *string `json:"verdict"`
 	}
-	if err := s.call(ctx, req, &resp); err != nil {
+	if err := s.callFetching(ctx, req, &resp, fetch); err != nil {
 		return err
 	}
 	if resp.Verdict != nil {

@@ -41,6 +41,7 @@ type Session struct {
 	bench     *Benchmark
 	cli       *client.Client
 	ownClient bool
+	dataDir   string // Options.DataDir, absolute, or ""
 	id        string
 	conn      client.HijackedResponse
 	replies   *bufio.Reader
@@ -89,7 +90,7 @@ func Open(ctx context.Context, b *Benchmark, o Options) (*Session, error) {
 	if o.StartTimeout <= 0 {
 		o.StartTimeout = 60 * time.Second
 	}
-	s := &Session{bench: b, cli: o.Client}
+	s := &Session{bench: b, cli: o.Client, dataDir: o.DataDir}
 	if s.cli == nil {
 		cli, err := client.New(client.FromEnv)
 		if err != nil {

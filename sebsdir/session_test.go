@@ -120,7 +120,7 @@ func TestStorageAndNoSQLAreRefusedWithTheReason(t *testing.T) {
 			}
 			_, err := s.GenerateInput(t.Context(), fixtures.SizeTest)
 			var serr *sebsdir.ScriptError
-			if !errors.Is(err, want) || !errors.As(err, &serr) || !strings.Contains(err.Error(), "gosebs does not provide") {
+			if !errors.Is(err, want) || !errors.As(err, &serr) || !strings.Contains(err.Error(), "needs") {
 				t.Errorf("GenerateInput: %v, want an error matching %v that says why", err, want)
 			}
 		})

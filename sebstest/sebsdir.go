@@ -21,10 +21,11 @@ import (
 //
 // The function and its benchmark are named after the directory ("501.graph-pagerank"), and config.json's
 // timeout and memory are its defaults ([WithConfig], [WithName] and [WithBenchmark] win). A benchmark
-// gosebs cannot run is refused before anything starts, with every reason: the error matches
-// [sebsdir.ErrNeedsStorage] or [sebsdir.ErrNeedsNoSQL] when it needs object storage or a NoSQL store,
-// [sebsdir.ErrNoCode] or [sebsdir.ErrLanguage] when there is no code in lang that sebsdir can lay out
-// (Python only, for now).
+// that needs object storage runs when started [WithStorage] (store its inputs with [Storage.PrepareDir])
+// and is refused without it (the error matches [sebsdir.ErrNeedsStorage]). A benchmark gosebs cannot run
+// is refused before anything starts, with every reason: the error matches [sebsdir.ErrNeedsNoSQL] when
+// it needs a NoSQL store, [sebsdir.ErrNoCode] or [sebsdir.ErrLanguage] when there is no code in lang that
+// sebsdir can lay out (Python only, for now).
 //
 // Requirements (requirements.txt) are not installed: the Python image's packages must satisfy them. The
 // first start of a source checks them (one short container of the image running the directory's
@@ -33,7 +34,9 @@ import (
 // module. Reuse one source for many starts to check once.
 //
 // The input for a size and the check of an output come from the directory's own generate_input and
-// validate_output: open a [sebsdir.Session] on the same directory (the benchmarks suite does).
+// validate_output: open a [sebsdir.Session] on the same directory (the benchmarks suite does); for a
+// storage benchmark, [Storage.PrepareDir] stores what its generate_input uploads and
+// [sebsdir.Session.ValidateStored] with [Storage.Get] lets its validate_output read the outputs back.
 func BenchmarkDir(dir string, lang sebs.Language) Source {
 	return &benchmarkDirSource{dir: dir, lang: lang}
 }
@@ -45,12 +48,34 @@ type benchmarkDirSource struct {
 	checked sync.Once // the requirements are checked on the first start only
 }
 
+// checker is a source that can refuse the options before anything is resolved or started.
+type checker interface {
+	check(s *settings) error
+}
+
+// check refuses, before any image is built, a benchmark gosebs cannot run with the options given: one that
+// needs object storage without WithStorage, one that needs NoSQL, one without code sebsdir lays out.
+func (s *benchmarkDirSource) check(set *settings) error {
+	b, err := sebsdir.Parse(s.dir)
+	if err != nil {
+		return fmt.Errorf("benchmark directory: %w", err)
+	}
+	var provided []sebsdir.Service
+	if set.storage != nil {
+		provided = append(provided, sebsdir.ObjectStorage)
+	}
+	if err := b.Runnable(s.lang, provided...); err != nil {
+		return fmt.Errorf("benchmark directory %s cannot run here: %w", b.Dir, err)
+	}
+	return nil
+}
+
 func (s *benchmarkDirSource) resolve(ctx context.Context, eng *engine.Engine, progress io.Writer) (sp spec, err error) {
 	b, err := sebsdir.Parse(s.dir)
 	if err != nil {
 		return spec{}, fmt.Errorf("benchmark directory: %w", err)
 	}
-	if err := b.Runnable(s.lang); err != nil {
+	if err := b.Runnable(s.lang, sebsdir.ObjectStorage); err != nil {
 		return spec{}, fmt.Errorf("benchmark directory %s cannot run here: %w", b.Dir, err)
 	}
 	pkg, err := b.Layout(ctx, s.lang, "")

@@ -93,6 +93,12 @@ func openOrSkip(tb testing.TB) *engine.Engine {
 // start resolves the source and launches the first container through eng, which the function owns from
 // here on: a failed start closes it.
 func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*Function, error) {
+	if c, ok := src.(checker); ok {
+		if err := c.check(s); err != nil {
+			_ = eng.Close()
+			return nil, fmt.Errorf("sebstest: %w", err)
+		}
+	}
 	sp, err := src.resolve(ctx, eng, s.progress)
 	if err != nil {
 		_ = eng.Close()

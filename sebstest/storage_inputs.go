@@ -2,10 +2,12 @@ package sebstest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/internal/minioimage"
+	"github.com/gosebs/sebs/sebsdir"
 )
 
 // Prepare lays out the inputs of a catalogue benchmark that needs storage (its Storage is set) for a size,
@@ -51,4 +53,31 @@ func (st *Storage) Get(ctx context.Context, bucket, key string) ([]byte, error) 
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
 	return data, nil
+}
+
+// PrepareDir stores the inputs of a SeBS benchmark directory that needs object storage for a size, as
+// upstream's local platform does: it runs the directory's generate_input in sess with the bucket and
+// prefixes upstream would give it ([sebsdir.Session.StorageBuckets]), creates the bucket, stores every
+// file generate_input passed to upload_func under its key, and returns the input to call the function
+// with (started [WithStorage](st)). Preparing a size twice stores the same objects again.
+func (st *Storage) PrepareDir(ctx context.Context, sess *sebsdir.Session, size fixtures.Size) (json.RawMessage, error) {
+	buckets := sess.StorageBuckets()
+	input, uploads, err := sess.GenerateStorageInput(ctx, size, buckets)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.host.MakeBucket(ctx, buckets.Bucket); err != nil {
+		return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", buckets.Bucket, size, err)
+	}
+	for _, u := range uploads {
+		if u.Path != "" {
+			err = st.host.PutFile(ctx, buckets.Bucket, u.Key, u.Path)
+		} else {
+			err = st.host.Put(ctx, buckets.Bucket, u.Key, u.Data)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sebstest: prepare %s (%s): store what generate_input uploaded: %w", buckets.Bucket, size, err)
+		}
+	}
+	return input, nil
 }
