@@ -17,7 +17,7 @@ var buildScript = filepath.Join("..", "fixtures", "python", "image", "build.sh")
 
 // buildStageTimeout bounds how long a build may take to reach the line a test waits for; debootstrap with
 // an empty package cache needs about a minute to get to unpacking.
-const buildStageTimeout = 4 * time.Minute
+const buildStageTimeout = 8 * time.Minute // debootstrap took 3 minutes to unpack beside other builds
 
 // TestKilledImageBuildLeavesNothing kills the Python image build outright (SIGKILL to its whole process
 // group, which no trap survives) in the middle of debootstrap, when its work directory holds a few

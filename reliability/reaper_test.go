@@ -189,10 +189,30 @@ func useReaperImage(ctx context.Context, t *testing.T, cli *testcontainers.Docke
 	t.Logf("built a stand-in reaper as %s (%.19s)", reaperImageRef, built.ID)
 	t.Cleanup(func() {
 		// By ID, not by name: should Ryuk's own image have arrived meanwhile, it stays.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
+		// A reaper still running from it (one that has not reached its reconnection timeout yet) holds
+		// the image: wait for it to end, as it does on its own, rather than kill it.
+		waitImageUnused(ctx, t, cli, built.ID)
 		if _, err := cli.ImageRemove(ctx, built.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil && !cerrdefs.IsNotFound(err) {
 			t.Errorf("remove the stand-in reaper image %s (%.19s): %v", reaperImageRef, built.ID, err)
 		}
 	})
+}
+
+// waitImageUnused waits until no running container uses the image, for up to a minute.
+func waitImageUnused(ctx context.Context, t *testing.T, cli *testcontainers.DockerClient, imageID string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		res, err := cli.ContainerList(ctx, client.ContainerListOptions{Filters: client.Filters{}.Add("ancestor", imageID)})
+		if err != nil || len(res.Items) == 0 || time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
