@@ -153,9 +153,10 @@ func (st *Storage) String() string { return st.server.String() }
 // WithStorage gives the function the storage server st, as upstream's local platform does: the
 // container joins st's network and gets MINIO_ADDRESS, MINIO_ACCESS_KEY and MINIO_SECRET_KEY, and each
 // storage request is bounded (SEBS_STORAGE_TIMEOUT 10 s, SEBS_STORAGE_ATTEMPTS 2; testcontainers.WithEnv
-// after this option overrides them). A Python code package that has no function/storage.py gets our
-// storage wrapper there (fixtures/python/runtime/storage.py, on boto3), as upstream packages its own:
-// the package is copied with it into a cache folder, since /function is mounted read-only.
+// after this option overrides them). A Python or Node.js code package that has no function/storage.py or
+// function/storage.js gets our storage wrapper there (fixtures/python/runtime/storage.py on boto3,
+// fixtures/nodejs/runtime/storage.js on node-aws4), as upstream packages its own: the package is copied with
+// it into a cache folder, since /function is mounted read-only.
 func WithStorage(st *Storage) Option {
 	return option(func(s *settings) error {
 		if st == nil || st.server == nil {
