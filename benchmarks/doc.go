@@ -30,7 +30,7 @@
 //	-sebs.lambda=false              leave out lang=go-lambda (the Go fixtures as Lambda functions)
 //	-sebs.python                    also run the Python fixtures (or env SEBS_BENCH_PYTHON=1); the
 //	                                first run builds the Python image, one to three minutes
-//	-sebs.nodejs                    also run the Node.js fixtures (sleep, dynamic-html; or env
+//	-sebs.nodejs                    also run the Node.js fixtures (sleep, dynamic-html, uploader; or env
 //	                                SEBS_BENCH_NODEJS=1); the first run builds the Node.js image
 //
 // With SEBS_RESULTS_DIR=<dir> (make bench RESULTS=<dir>) every call goes to <dir>/samples.jsonl as it

@@ -16,8 +16,13 @@ func BenchmarkThumbnailer(b *testing.B) { runStorageSuite(b, "thumbnailer") }
 // 512 KiB, read from and written to a MinIO server beside the function.
 func BenchmarkCompression(b *testing.B) { runStorageSuite(b, "compression") }
 
+// BenchmarkUploader: upstream's 120.uploader, a file of 256 KiB, 4 MiB or 32 MiB fetched from a file
+// server on the storage network (by its container name) and uploaded to a MinIO server beside the function.
+func BenchmarkUploader(b *testing.B) { runStorageSuite(b, "uploader") }
+
 // runStorageSuite starts a storage server for the benchmark, stores the inputs of the sizes the flags
-// select (upstream's generate_input), and runs the suite with every function on that server.
+// select (upstream's generate_input; the file server too, for a benchmark that fetches files), and runs
+// the suite with every function on that server.
 func runStorageSuite(b *testing.B, name string) {
 	cfg, err := parseConfig()
 	if err != nil {

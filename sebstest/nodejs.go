@@ -13,7 +13,7 @@ import (
 
 // NodeFunction runs a Node.js function in upstream SeBS's code layout: codeDir holds function/function.js,
 // which exports handler(event) (a plain or an async function), and is mounted read-only at /function in the
-// Node.js base image (Debian's Node.js 18 with node-mustache and node-uuid, built from
+// Node.js base image (Debian's Node.js 18 with node-mustache, node-uuid and node-aws4, built from
 // fixtures/nodejs/image on first use, as [PythonImage] is). Our wrapper server (fixtures/nodejs/runtime/server.js)
 // serves it as uid 65534, with a true is_cold and begin/end around the handler only.
 func NodeFunction(codeDir string) Source { return nodeSource{dir: codeDir} }

@@ -110,7 +110,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 			_ = sp.cleanup()
 		}
 	}()
-	if sp, err = s.storage.codePackage(sp); err != nil { // issue 14: storage.py beside a Python function
+	if sp, err = s.storage.codePackage(sp); err != nil { // issue 14: our storage wrapper beside a Python or Node.js function
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}

@@ -35,6 +35,10 @@ type Storage struct {
 	network   string
 	removeNet func(context.Context) error
 	host      *storage.Client
+	progress  io.Writer
+
+	filesMu sync.Mutex
+	files   *Function // the file server (ServeFiles), or nil
 
 	stopOnce sync.Once
 	stopErr  error
@@ -93,7 +97,7 @@ func startStorage(ctx context.Context, eng *engine.Engine, progress io.Writer) (
 		_ = eng.Close()
 		return nil, fmt.Errorf("sebstest: storage: %w", err)
 	}
-	st := &Storage{eng: eng, network: net, removeNet: removeNet}
+	st := &Storage{eng: eng, network: net, removeNet: removeNet, progress: progress}
 	if st.server, err = minioimage.Run(ctx, cli, minioimage.RunOptions{Image: tag, Network: net, Labels: owner.Labels()}); err == nil {
 		st.host, err = st.server.Client(storage.Config{Timeout: 30 * time.Second})
 	}
@@ -105,13 +109,13 @@ func startStorage(ctx context.Context, eng *engine.Engine, progress io.Writer) (
 	return st, nil
 }
 
-// Stop removes the server and then its network, and closes the Docker client; stop the functions on the
-// network first. Calling it again returns the first call's result.
+// Stop removes the file server (if [Storage.ServeFiles] started one), the server and then its network, and
+// closes the Docker client; stop the functions on the network first. Calling it again returns the first call's result.
 func (st *Storage) Stop(ctx context.Context) error {
 	st.stopOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(ctx, removeTimeout)
 		defer cancel()
-		var errs []error
+		errs := []error{st.stopFiles(ctx)}
 		if st.server != nil {
 			errs = append(errs, st.server.Stop(ctx))
 		}
@@ -153,9 +157,10 @@ func (st *Storage) String() string { return st.server.String() }
 // WithStorage gives the function the storage server st, as upstream's local platform does: the
 // container joins st's network and gets MINIO_ADDRESS, MINIO_ACCESS_KEY and MINIO_SECRET_KEY, and each
 // storage request is bounded (SEBS_STORAGE_TIMEOUT 10 s, SEBS_STORAGE_ATTEMPTS 2; testcontainers.WithEnv
-// after this option overrides them). A Python code package that has no function/storage.py gets our
-// storage wrapper there (fixtures/python/runtime/storage.py, on boto3), as upstream packages its own:
-// the package is copied with it into a cache folder, since /function is mounted read-only.
+// after this option overrides them). A Python or Node.js code package that has no function/storage.py or
+// function/storage.js gets our storage wrapper there (fixtures/python/runtime/storage.py on boto3,
+// fixtures/nodejs/runtime/storage.js on node-aws4), as upstream packages its own: the package is copied with
+// it into a cache folder, since /function is mounted read-only.
 func WithStorage(st *Storage) Option {
 	return option(func(s *settings) error {
 		if st == nil || st.server == nil {

@@ -11,8 +11,9 @@ import (
 )
 
 // Prepare lays out the inputs of a catalogue benchmark that needs storage (its Storage is set) for a size,
-// as upstream's generate_input does with its upload_func: it creates the benchmark's bucket and stores the
-// size's input objects, and returns the event to call the function with. Preparing a size twice stores
+// as upstream's generate_input does with its upload_func: it creates the benchmark's bucket, stores the
+// size's input objects, starts the file server when the benchmark fetches files over HTTP
+// ([Storage.ServeFiles]), and returns the event to call the function with. Preparing a size twice stores
 // the same objects again.
 func (st *Storage) Prepare(ctx context.Context, b fixtures.Benchmark, size fixtures.Size) (map[string]any, error) {
 	if b.Storage == nil {
@@ -24,6 +25,11 @@ func (st *Storage) Prepare(ctx context.Context, b fixtures.Benchmark, size fixtu
 	}
 	if err := st.host.MakeBucket(ctx, b.Storage.Bucket); err != nil {
 		return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", b.Name, size, err)
+	}
+	if b.Storage.Files != nil {
+		if err := st.ServeFiles(ctx); err != nil {
+			return nil, fmt.Errorf("sebstest: prepare %s (%s): %w", b.Name, size, err)
+		}
 	}
 	for key, data := range objects {
 		if err := st.host.Put(ctx, b.Storage.Bucket, key, data); err != nil {
