@@ -139,7 +139,7 @@ type bencher struct {
 	conc int
 	body json.RawMessage
 
-	samples      []sebs.Sample // every call, in completion order
+	calls        []callFigures // every call, in completion order
 	loopBegin    time.Time
 	loopEnd      time.Time
 	coldExcluded int
@@ -188,6 +188,6 @@ func newBencher(b *testing.B, fns []*sebstest.Function, spec Spec) (*bencher, er
 	spec.Recorder.noteConcurrency(conc)
 	return &bencher{
 		b: b, ctx: b.Context(), fns: fns, spec: spec, conc: conc, body: body,
-		samples: make([]sebs.Sample, 0, 1024),
+		calls: make([]callFigures, 0, 1024),
 	}, nil
 }

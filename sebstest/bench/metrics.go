@@ -52,6 +52,25 @@ func (bn *bencher) sample(o outcome, err error) sebs.Sample {
 	return s
 }
 
+// callFigures is what report needs of a call: numbers only, so that keeping every call of a long run
+// costs the garbage collector nothing to scan (a sebs.Sample holds strings and pointers).
+type callFigures struct {
+	clientNS, startupNS, firstByteNS, serverNS int64
+	coldStartNS                                int64 // with coldStarted: the call's container start
+	memoryPeak                                 uint64
+	coldStarted, isCold                        bool
+}
+
+// figures returns the part of s that report uses.
+func figures(s sebs.Sample) callFigures {
+	c := callFigures{clientNS: s.ClientNS, startupNS: s.HTTPStartupNS, firstByteNS: s.FirstByteNS, serverNS: s.ServerNS,
+		memoryPeak: s.MemoryPeakBytes, isCold: s.IsCold}
+	if s.ColdStart != nil {
+		c.coldStarted, c.coldStartNS = true, int64(s.ColdStart.Total())
+	}
+	return c
+}
+
 // report computes the metrics from the samples and reports them; see Run for their definitions.
 func (bn *bencher) report() {
 	var (
@@ -60,23 +79,23 @@ func (bn *bencher) report() {
 		coldStartSum                       float64
 		peak                               uint64
 	)
-	clients := make([]int64, 0, len(bn.samples))
-	for _, s := range bn.samples {
-		peak = max(peak, s.MemoryPeakBytes)
-		if s.ColdStart != nil {
+	clients := make([]int64, 0, len(bn.calls))
+	for _, c := range bn.calls {
+		peak = max(peak, c.memoryPeak)
+		if c.coldStarted {
 			coldStarts++
-			coldStartSum += float64(s.ColdStart.Total())
+			coldStartSum += float64(c.coldStartNS)
 		}
-		if bn.spec.Mode == ModeWarm && s.IsCold {
+		if bn.spec.Mode == ModeWarm && c.isCold {
 			bn.coldExcluded++
 			continue
 		}
 		n++
-		client += float64(s.ClientNS)
-		startup += float64(s.HTTPStartupNS)
-		firstByte += float64(s.FirstByteNS)
-		server += float64(s.ServerNS)
-		clients = append(clients, s.ClientNS)
+		client += float64(c.clientNS)
+		startup += float64(c.startupNS)
+		firstByte += float64(c.firstByteNS)
+		server += float64(c.serverNS)
+		clients = append(clients, c.clientNS)
 	}
 	peak = max(peak, bn.peakMemory())
 	b := bn.b
@@ -92,9 +111,9 @@ func (bn *bencher) report() {
 		b.ReportMetric(float64(nearestRank(clients, 50)), "p50-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 99)), "p99-client-ns")
-	} else if len(bn.samples) > 0 {
+	} else if len(bn.calls) > 0 {
 		bn.logf("bench: %s mode: all %d calls were cold, so no time metrics; run longer (-benchtime) or warm the function first",
-			bn.spec.Mode, len(bn.samples))
+			bn.spec.Mode, len(bn.calls))
 	}
 	if bn.spec.Mode == ModeWarm {
 		b.ReportMetric(float64(bn.coldExcluded), "cold-excluded")

@@ -209,7 +209,7 @@ func (bn *bencher) retire() error {
 func (bn *bencher) finish(o outcome) error {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
-	bn.samples = append(bn.samples, s)
+	bn.calls = append(bn.calls, figures(s))
 	bn.provider.add(bn.spec.Mode, o.res)
 	if rerr := bn.spec.Recorder.record(s, o.res, o.fn.Config); rerr != nil && err == nil {
 		err = rerr
