@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"encoding/json"
 	"io"
-	"slices"
 	"strconv"
 	"testing"
 
@@ -16,8 +15,15 @@ import (
 )
 
 // runSuite benchmarks one fixture in every language, mode and size the flags select:
-// lang=<l>/mode=<m>/size=<s>[/conc=<n>]. The warm and sequential modes share one container per language
-// (started on first use); the cold and burst modes start their own.
+// lang=<l>/mode=<m>/size=<s>[/conc=<n>].
+//
+// Issue 16 (make bench's wall time): a language's one function serves every mode and size. The warm and
+// sequential modes call its container; the cold mode retires it (off the clock) and cold-starts it again,
+// and the burst mode adds the concurrency's other functions, started once for all sizes. Each start of a
+// container the loop would remove at once, before its first timed iteration, was time measured nowhere.
+// A cold or burst iteration still removes the old containers with the timer stopped (bench.Run), so what
+// each sample times is unchanged. The modes run in the flag's order: with warm first (the default), the
+// fresh container's first call is warm mode's cold-excluded call, as before.
 func runSuite(b *testing.B, name string, extra ...testcontainers.ContainerCustomizer) {
 	cfg, err := parseConfig()
 	if err != nil {
@@ -40,15 +46,13 @@ func runSuite(b *testing.B, name string, extra ...testcontainers.ContainerCustom
 		}
 		b.Run("lang="+lang, func(b *testing.B) {
 			sebstest.RequireDocker(b)
-			var shared *sebstest.Function // warm and sequential modes share it
-			if slices.Contains(modes, bench.ModeWarm) || slices.Contains(modes, bench.ModeSequential) {
-				shared = startFunction(b, bm, lang, cfg)
-			}
+			fn := startFunction(b, bm, lang, cfg, firstStart(modes[0])...) // every mode's, see above
 			for _, mode := range modes {
 				b.Run("mode="+string(mode), func(b *testing.B) {
+					fns := modeFunctions(b, fn, bm, lang, mode, cfg)
 					for _, size := range cfg.sizes {
 						b.Run("size="+string(size), func(b *testing.B) {
-							runOne(b, bm, lang, mode, size, cfg, shared)
+							runOne(b, bm, lang, mode, size, cfg, fns)
 						})
 					}
 				})
@@ -57,9 +61,33 @@ func runSuite(b *testing.B, name string, extra ...testcontainers.ContainerCustom
 	}
 }
 
-// runOne runs one sub-benchmark.
+// modeFunctions returns the functions a mode invokes: the language's function fn, and in burst mode as many
+// more as the concurrency needs, started now (nothing is being timed between modes) and stopped when the
+// mode ends.
+func modeFunctions(b *testing.B, fn *sebstest.Function, bm fixtures.Benchmark, lang string, mode bench.Mode,
+	cfg config) []*sebstest.Function {
+	fns := []*sebstest.Function{fn}
+	if mode != bench.ModeBurst {
+		return fns
+	}
+	for len(fns) < cfg.concurrency {
+		fns = append(fns, startFunction(b, bm, lang, cfg, sebstest.WithoutFirstStart()))
+	}
+	return fns
+}
+
+// firstStart returns the option that leaves out the first container of a function whose first mode is
+// cold or burst: that mode's first iteration would remove it, untimed, before any call (issue 16).
+func firstStart(first bench.Mode) []testcontainers.ContainerCustomizer {
+	if first == bench.ModeCold || first == bench.ModeBurst {
+		return []testcontainers.ContainerCustomizer{sebstest.WithoutFirstStart()}
+	}
+	return nil
+}
+
+// runOne runs one sub-benchmark over the mode's functions (see modeFunctions).
 func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, size fixtures.Size, cfg config,
-	shared *sebstest.Function) {
+	fns []*sebstest.Function) {
 	input := bm.Input(size)
 	spec := bench.Spec{
 		Mode:      mode,
@@ -77,17 +105,11 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 			spec.Concurrency = 1 // the emulator serves one call at a time, as a Lambda instance does
 		}
 		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) {
-			bench.Run(b, []*sebstest.Function{shared}, spec)
+			bench.Run(b, fns, spec)
 		})
-	case bench.ModeSequential:
-		bench.Run(b, []*sebstest.Function{shared}, spec)
-	case bench.ModeCold:
-		bench.Run(b, []*sebstest.Function{startFunction(b, bm, lang, cfg)}, spec)
+	case bench.ModeSequential, bench.ModeCold:
+		bench.Run(b, fns, spec)
 	case bench.ModeBurst:
-		fns := make([]*sebstest.Function, cfg.concurrency)
-		for i := range fns {
-			fns[i] = startFunction(b, bm, lang, cfg)
-		}
 		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
 			bench.Run(b, fns, spec)
 		})
@@ -95,8 +117,9 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 }
 
 // startFunction starts the fixture for the benchmark b, with the fixture's configured memory and
-// timeout, stopped when b ends.
-func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config) *sebstest.Function {
+// timeout and then the options more, stopped when b ends.
+func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config,
+	more ...testcontainers.ContainerCustomizer) *sebstest.Function {
 	b.Helper()
 	language, src, err := suiteSource(bm.Name, lang)
 	if err != nil {
@@ -114,5 +137,5 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config)
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
 	opts = append(opts, cfg.extra...)
-	return sebstest.New(b, src, opts...)
+	return sebstest.New(b, src, append(opts, more...)...)
 }

@@ -44,6 +44,9 @@ func Attach(ctx context.Context, data []byte, opts ...testcontainers.ContainerCu
 	if err == nil {
 		err = refuseColdHook(s)
 	}
+	if err == nil {
+		err = refuseNoFirstStart(s)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sebstest: attach %s: %w", lf.Name, err)
 	}

@@ -31,7 +31,7 @@ var ErrNoContainer = errors.New("the function is a deployed endpoint with no con
 // Options: [WithName] (default: the URL's host and path), [WithBenchmark], [WithConfig] (its timeout
 // bounds each call; its memory is what result files record), [WithKeepAlive], [WithProgress] and
 // [WithColdHook]. Options about containers (WithCPUs, WithCode, WithPort, WithMemorySampling,
-// WithColdMode, WithReadyTimeout, WithPollInterval) are refused: they would do nothing.
+// WithColdMode, WithReadyTimeout, WithPollInterval, WithoutFirstStart) are refused: they would do nothing.
 func Endpoint(rawURL string, opts ...Option) (*Function, error) {
 	target, port, err := parseEndpoint(rawURL)
 	if err != nil {
@@ -112,6 +112,7 @@ func containerOnly(s *settings) error {
 		{"WithColdMode", s.coldMode != def.coldMode},
 		{"WithReadyTimeout", s.readyTimeout != def.readyTimeout},
 		{"WithPollInterval", s.pollEvery != def.pollEvery},
+		{"WithoutFirstStart", s.noFirstStart},
 	} {
 		if c.on {
 			set = append(set, c.name)

@@ -28,6 +28,9 @@ func (f *Function) startSampling(ctx context.Context) error {
 		return nil
 	}
 	f.mem = &memoryLog{interval: f.s.memInterval, eng: f.eng}
+	if f.inst.retired { // WithoutFirstStart: the first cold start resumes it
+		return nil
+	}
 	return f.mem.resume(ctx, f.inst.id)
 }
 

@@ -57,6 +57,7 @@ type settings struct {
 	tmpfsMB      int                                  // WithTmpfs; 0: see tmpfsOptions
 	customizers  []testcontainers.ContainerCustomizer // the caller's testcontainers options, in order
 	storage      *Storage                             // WithStorage (issue 14), or nil
+	noFirstStart bool                                 // issue 16: WithoutFirstStart (deferred.go)
 }
 
 // Defaults that apply when no option says otherwise.

@@ -125,7 +125,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
 	}
 	f.lambdaPort()
-	inst, err := f.launch(ctx)
+	inst, err := f.firstInstance(ctx) // issue 16: WithoutFirstStart launches none (deferred.go)
 	if err != nil {
 		_ = f.closeEgress(context.WithoutCancel(ctx)) // issue 10
 		_ = eng.Close()
@@ -135,7 +135,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 	f.LocalFunction = f.newLocal(inst)
 	f.LocalFunction.MoveTo(inst.id, inst.url(f.ep), inst.port)
 	f.LocalFunction.HTTPTrigger().KeepAlive = s.keepAlive
-	if err := f.followLambda(inst); err != nil {
+	if err := f.followFirst(inst); err != nil {
 		_ = f.Stop(context.Background())
 		return nil, fmt.Errorf("sebstest: %w", err)
 	}
@@ -145,6 +145,10 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 	}
 	started = true
 	f.pruneImages(ctx)
+	if inst.retired {
+		fmt.Fprintf(s.progress, "sebstest: prepared %s from %s; no container until its first cold start\n", f.Name, sp.ref)
+		return f, nil
+	}
 	fmt.Fprintf(s.progress, "sebstest: started %s (%s) at %s in %s\n", f.Name, engine.ShortID(inst.id), f.URL, inst.startup.Total().Round(time.Millisecond))
 	return f, nil
 }
