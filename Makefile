@@ -216,7 +216,7 @@ bench-fidelity:
 	@echo "== path: the published port (Docker's proxy) against the bridge address, same implementation"
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
-	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest wrk)' -ignore /round out/fidelity-bench.txt
+	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round out/fidelity-bench.txt
 
 ## bench-sebs: BenchmarkSeBSDir over SeBS benchmark directories in upstream's layout (SEBS_DIRS: directories
 ## or benchmarks roots, comma-separated, e.g. SEBS_DIRS=../serverless-benchmarks/benchmarks; default

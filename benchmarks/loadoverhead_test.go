@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,8 @@ const loadConcurrency = 64
 
 // BenchmarkLoadOverhead compares throughput under load on one warm container, keep-alive, 64 callers at
 // once (issue 16): impl=sebstest is bench.Run in warm mode at concurrency 64 with every output validated
-// and every call recorded (a Recorder writing samples to a temporary folder); impl=net-http is a bare
+// and every call recorded (a Recorder writing samples to a temporary folder); impl=sebstest-unrecorded
+// the same without the Recorder; impl=net-http is a bare
 // net/http loop, 64 goroutines calling as fast as they can; impl=wrk is wrk -t2 -c64 for a fixed time
 // (skipped where wrk is not installed). One op is 64 calls in all three, and each reports calls/s. The
 // target is sebstest at least 0.95 of net-http's calls/s (at most 1.05 of its ns/op). Rounds run in the
@@ -82,10 +84,23 @@ func BenchmarkLoadOverhead(b *testing.B) {
 		cpu.report(b, b.N*loadConcurrency)
 		reportCallRate(b, b.N*loadConcurrency, b.Elapsed())
 	}
+	// The same without a Recorder: what recording every call costs under load.
+	unrecordedLoad := func(b *testing.B) {
+		cpu := startCPU()
+		bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Concurrency: loadConcurrency,
+			Payload: body, Validate: validate})
+		cpu.report(b, b.N*loadConcurrency)
+		reportCallRate(b, b.N*loadConcurrency, b.Elapsed())
+	}
 	wrkLoad := func(b *testing.B) { runWrkLoad(b, url, string(body)) }
-	for round, order := range [][]string{{"sebstest", "net-http", "wrk"}, {"wrk", "net-http", "sebstest"}} {
+	impls := map[string]func(*testing.B){"sebstest": sebstestLoad, "sebstest-unrecorded": unrecordedLoad,
+		"net-http": plainLoad, "wrk": wrkLoad}
+	forward := []string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}
+	backward := slices.Clone(forward)
+	slices.Reverse(backward)
+	for round, order := range [][]string{forward, backward} {
 		for _, impl := range order {
-			run := map[string]func(*testing.B){"sebstest": sebstestLoad, "net-http": plainLoad, "wrk": wrkLoad}[impl]
+			run := impls[impl]
 			b.Run(fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, round+1), run)
 		}
 	}

@@ -42,6 +42,9 @@ func (bn *bencher) runWarm() error {
 	if err := bn.discardFirstCall(fn); err != nil {
 		return err
 	}
+	if bn.conc == 1 {
+		return bn.runOneCaller(fn)
+	}
 	return bn.runWarmCallers(fn)
 }
 
@@ -51,13 +54,26 @@ func (bn *bencher) runSequential() error {
 	if err := bn.check(outcome{fn: fn, res: res, err: err}, "warm-up call"); err != nil {
 		return err
 	}
-	return bn.runWarmCallers(fn)
+	return bn.runOneCaller(fn)
 }
 
-// runWarmCallers keeps bn.conc calls under way (one, in ModeSequential and by default), as a load
-// generator does: bn.conc callers, each calling again as soon as its call returns, with no barrier
-// between iterations (an iteration hands out bn.conc calls, so ns/op is the time of bn.conc calls at that
-// concurrency). One goroutine validates and records the calls as they complete, off the callers' path:
+// runOneCaller calls fn once per iteration and records each call before the next. Handing the
+// bookkeeping to another goroutine, as runWarmCallers does, measured slower here: two goroutine hand-offs
+// a call cost more than the validation and recording they take off the caller's path.
+func (bn *bencher) runOneCaller(fn *sebstest.Function) error {
+	bn.loopBegin = time.Now()
+	for bn.b.Loop() {
+		res, err := fn.Invoke(bn.ctx, bn.body)
+		if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runWarmCallers keeps bn.conc calls under way, as a load generator does: bn.conc callers, each calling
+// again as soon as its call returns, with no barrier between iterations (an iteration hands out bn.conc
+// calls, so ns/op is the time of bn.conc calls at that concurrency). One goroutine validates and records the calls as they complete, off the callers' path:
 // the next call does not wait for the last one's bookkeeping. The calls handed out before the loop ended
 // finish on the clock; the first failure stops the callers (at most the calls under way and one handed
 // out per caller still complete) and is returned.
