@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,7 +73,8 @@ type Spec struct {
 	// json.RawMessage are sent as they are.
 	Payload any
 	// Validate checks a call's handler output (see [sebs.ExecutionResult.HandlerOutput]); a failed check fails the benchmark.
-	// Nil means no check.
+	// Nil means no check. With Concurrency above 1 in ModeWarm, each caller validates its own calls, so
+	// Validate must be safe for concurrent use.
 	Validate func(output json.RawMessage) error
 
 	// Benchmark, Language and Size label the samples and results written by Recorder, e.g. "sleep",
@@ -139,6 +141,7 @@ type bencher struct {
 	conc int
 	body json.RawMessage
 
+	mu           sync.Mutex    // guards calls and provider while concurrent callers finish their calls
 	calls        []callFigures // every call, in completion order
 	loopBegin    time.Time
 	loopEnd      time.Time

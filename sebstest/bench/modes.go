@@ -73,13 +73,14 @@ func (bn *bencher) runOneCaller(fn *sebstest.Function) error {
 
 // runWarmCallers keeps bn.conc calls under way, as a load generator does: bn.conc callers, each calling
 // again as soon as its call returns, with no barrier between iterations (an iteration hands out bn.conc
-// calls, so ns/op is the time of bn.conc calls at that concurrency). One goroutine validates and records the calls as they complete, off the callers' path:
-// the next call does not wait for the last one's bookkeeping. The calls handed out before the loop ended
-// finish on the clock; the first failure stops the callers (at most the calls under way and one handed
-// out per caller still complete) and is returned.
+// calls, so ns/op is the time of bn.conc calls at that concurrency). Each caller validates and records its
+// own calls (finish, safe for concurrent use): a single goroutine doing that for all of them, one more
+// goroutine among 64 callers on 2 cores, fell behind and held them up. The calls handed out before the
+// loop ended finish on the clock; the first failure stops the callers (at most the calls under way and
+// one handed out per caller still complete) and is returned.
 func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 	calls := make(chan struct{}, bn.conc)
-	done := make(chan outcome, bn.conc)
+	failed := make(chan error, 1)
 	var stopped atomic.Bool
 	var callers sync.WaitGroup
 	for range bn.conc {
@@ -89,20 +90,12 @@ func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 					continue // drain: a call already failed
 				}
 				res, err := fn.Invoke(bn.ctx, bn.body)
-				done <- outcome{fn: fn, res: res, err: err}
+				if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil && !stopped.Swap(true) {
+					failed <- err
+				}
 			}
 		})
 	}
-	failed := make(chan error, 1)
-	recorded := make(chan struct{})
-	go func() {
-		defer close(recorded)
-		for o := range done {
-			if err := bn.finish(o); err != nil && !stopped.Swap(true) {
-				failed <- err
-			}
-		}
-	}()
 	var err error
 	bn.loopBegin = time.Now()
 loop:
@@ -118,8 +111,6 @@ loop:
 	bn.b.StartTimer() // the loop stopped the clock; the calls under way belong to it
 	close(calls)
 	callers.Wait()
-	close(done)
-	<-recorded
 	bn.b.StopTimer()
 	if err == nil {
 		select {
@@ -226,11 +217,15 @@ func (bn *bencher) retire() error {
 }
 
 // finish records a call and returns its error, or its output's validation error, or the recorder's.
+// It is safe for concurrent use: the validation, the sample and the Recorder's encoding run in the
+// caller's goroutine, and only the bencher's tallies take its lock.
 func (bn *bencher) finish(o outcome) error {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
+	bn.mu.Lock()
 	bn.calls = append(bn.calls, figures(s))
 	bn.provider.add(bn.spec.Mode, o.res)
+	bn.mu.Unlock()
 	if rerr := bn.spec.Recorder.record(s, o.res, o.fn.Config); rerr != nil && err == nil {
 		err = rerr
 	}
