@@ -119,11 +119,21 @@ func NewPerfCostRow(memory int, typ string, r *ExecutionResult) PerfCostRow {
 		Type:           typ,
 		IsCold:         r.Stats.ColdStart,
 		ExecTime:       r.Times.Benchmark,
-		ConnectionTime: r.Times.HTTPStartup,
+		ConnectionTime: copyFloat(r.Times.HTTPStartup),
 		ClientTime:     r.Times.Client,
 		ProviderTime:   r.ProviderTimes.Execution,
-		MemUsed:        r.Stats.MemoryUsed,
+		MemUsed:        copyFloat(r.Stats.MemoryUsed),
 	}
+}
+
+// copyFloat returns a pointer to a copy of *p, or nil: a row must not point into its result, which would
+// keep the whole result alive as long as the row.
+func copyFloat(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // WritePerfCostCSV writes the header and rows as upstream's Python csv writer does: comma-separated,
