@@ -22,10 +22,10 @@ import (
 // ourData is our directories' data root, laid out as upstream's benchmarks-data.
 const ourData = "../fixtures/upstream/testdata/benchmarks-data"
 
-// TestGenerateStorageInput: with storage, generate_input gets upstream's bucket and prefixes, and each
-// upload_func call comes back keyed "<input prefix>/<name>": a data directory file as its host path, a
-// file the script made as its bytes.
-func TestGenerateStorageInput(t *testing.T) {
+// openManifest opens a session on our 905.bucket-manifest with its data, closed when the test ends, and
+// returns it with the data directory.
+func openManifest(t *testing.T) (*sebsdir.Session, string) {
+	t.Helper()
 	b := parse(t, filepath.Join(ours, "905.bucket-manifest"))
 	data, err := sebsdir.DataDir(ourData, b)
 	if err != nil {
@@ -36,6 +36,14 @@ func TestGenerateStorageInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s, data
+}
+
+// TestGenerateStorageInput: with storage, generate_input gets upstream's bucket and prefixes, and each
+// upload_func call comes back keyed "<input prefix>/<name>": a data directory file as its host path, a
+// file the script made as its bytes.
+func TestGenerateStorageInput(t *testing.T) {
+	s, _ := openManifest(t)
 	buckets := s.StorageBuckets()
 	want := sebsdir.Buckets{Bucket: sebsdir.BenchmarksBucket, Input: []string{"905.bucket-manifest-0-input"},
 		Output: []string{"905.bucket-manifest-0-output"}}
@@ -110,16 +118,7 @@ func TestGenerateStorageInputWithoutData(t *testing.T) {
 // (called with the bucket and key it asked for); a fetch that fails, or none at all, reaches the
 // validator as an exception, and Validate passes None.
 func TestValidateStored(t *testing.T) {
-	b := parse(t, filepath.Join(ours, "905.bucket-manifest"))
-	data, err := sebsdir.DataDir(ourData, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sebsdir.Open(t.Context(), b, sebsdir.Options{Image: pythonImage(t), DataDir: data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, data := openManifest(t)
 	in, _, err := s.GenerateStorageInput(t.Context(), fixtures.SizeTest, s.StorageBuckets())
 	if err != nil {
 		t.Fatal(err)
