@@ -31,7 +31,7 @@ const pythonTests = "^(TestPythonFunction|TestUpstreamImage|TestKeptCapabilities
 
 // suite lists the runs: sebstest's integration tests, the benchmark helpers' tests, the memory sampler's
 // and the sweep's (which start containers through the engine), and BenchmarkSleep (Go, test size, warm
-// and cold modes, three iterations).
+// and cold modes, three iterations; the Lambda column runs locally, as the Lambda tests do).
 func suite(python bool) []suiteRun {
 	run := "."
 	if p := os.Getenv(EnvRun); p != "" {
@@ -49,7 +49,7 @@ func suite(python bool) []suiteRun {
 		{pkg: "internal/sweep", args: tests},
 		{pkg: "benchmarks", args: []string{"-test.v", "-test.timeout=10m", "-test.run", "^$",
 			"-test.bench", "^BenchmarkSleep$", "-test.benchtime", "3x",
-			"-sebs.python=false", "-sebs.sizes=test", "-sebs.modes=warm,cold", "-sebs.concurrency=1"}},
+			"-sebs.python=false", "-sebs.lambda=false", "-sebs.sizes=test", "-sebs.modes=warm,cold", "-sebs.concurrency=1"}},
 	}
 }
 
