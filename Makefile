@@ -12,8 +12,8 @@ FUZZTIME     ?= 20000x
 BENCHTIME    ?= 1s
 COUNT        ?= 1
 TEST_TIMEOUT ?= 20m
-# Test packages run at once. Most of their time is spent waiting on the Docker engine, so three at a time on
-# 2 cores keeps make test near 10 minutes (two at a time: 13 min 18 s); TEST_P=2 is gentler on a loaded machine.
+# Test packages run at once. Most of their time is spent waiting on the Docker engine; on 2 cores three at a
+# time took 12 min 52 s and two 13 min 18 s from a fresh clone. TEST_P=2 is gentler on a loaded machine.
 TEST_P       ?= 3
 # make bench RESULTS=out/run1 writes experiments.json, perf-cost/result.csv and samples.jsonl there.
 RESULTS      ?=
