@@ -129,10 +129,11 @@ func buildParent(t *testing.T) string {
 
 // imageBuild is a running build.sh in a process group of its own.
 type imageBuild struct {
-	cmd    *exec.Cmd
-	output *syncBuffer
-	lines  chan string   // its output, a line at a time
-	exited chan struct{} // closed when it has ended and been waited for
+	cmd     *exec.Cmd
+	output  *syncBuffer
+	lines   chan string   // its output, a line at a time
+	exited  chan struct{} // closed when it has ended and been waited for
+	started time.Time
 }
 
 // startBuild starts `build.sh --force` with its work directory in parent and a lock file of its own, so
@@ -142,7 +143,7 @@ func startBuild(t *testing.T, parent string) *imageBuild {
 	cmd := exec.Command("bash", buildScript, "--force")
 	cmd.Env = append(os.Environ(), "TMPDIR="+parent, "SEBS_IMAGE_LOCK="+filepath.Join(parent, "lock"))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	b := &imageBuild{cmd: cmd, output: &syncBuffer{}, lines: make(chan string, 1024), exited: make(chan struct{})}
+	b := &imageBuild{cmd: cmd, output: &syncBuffer{}, lines: make(chan string, 1024), exited: make(chan struct{}), started: time.Now()}
 	cmd.Stderr = b.output
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -183,6 +184,7 @@ func (b *imageBuild) waitFor(t *testing.T, s string) {
 				t.Fatalf("the build ended (%v) before printing %q; its output:\n%s", b.cmd.ProcessState, s, b.output)
 			}
 			if strings.Contains(line, s) {
+				t.Logf("the build printed %q after %s", s, time.Since(b.started).Round(time.Millisecond))
 				return
 			}
 		case <-deadline:

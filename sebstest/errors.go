@@ -16,7 +16,9 @@ var ErrNotReady = errors.New("function did not answer")
 // start whose container was killed before it answered (also [ErrNotReady]). The message names the limit.
 var ErrOutOfMemory = errors.New("function ran out of memory")
 
-// ErrGone is wrapped by [Attach] when the function's container no longer exists or no longer runs.
+// ErrGone is wrapped by [Attach] when the function's container no longer exists or no longer runs, and by
+// [Function.Invoke] on a function that was stopped or retired (with [sebs.ErrConnection]): nothing is sent,
+// since its old address may already belong to another container.
 var ErrGone = errors.New("container is gone")
 
 // reaperHint explains a failure to start testcontainers-go's reaper (Ryuk), whose image must be pulled from a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gosebs/sebs"
@@ -32,6 +33,7 @@ type Function struct {
 	lambda  *lambdaRun   // an AWS Lambda function's trigger and log follower (lambda_run.go), or nil
 
 	stopOnce sync.Once
+	stopped  atomic.Bool // Stop began: Invoke sends nothing
 	stopErr  error
 }
 
@@ -54,6 +56,12 @@ func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResu
 	invoke := f.LocalFunction.Invoke
 	if f.lambda != nil {
 		invoke = f.invokeLambda
+	}
+	if f.stopped.Load() || f.inst != nil && f.inst.retired {
+		// Its container is gone, and its bridge address or port may already belong to another container
+		// (a parallel test's, the same image even): nothing is sent, so no stranger answers for it.
+		return nil, fmt.Errorf("sebstest: invoke %s: %w: %w (after Stop or Retire, start it again with ColdStart, or use a new Function)",
+			f.Name, sebs.ErrConnection, ErrGone)
 	}
 	if f.inst != nil {
 		if n := f.inst.exited.Load(); n != nil { // known to have stopped: nothing is sent (oom.go)
@@ -92,6 +100,7 @@ func (f *Function) MemorySamples() []sebs.MemorySample {
 // context ends before its cleanup runs): a stop that gave up would leave a container running.
 func (f *Function) Stop(ctx context.Context) error {
 	f.stopOnce.Do(func() {
+		f.stopped.Store(true)
 		f.mem.pause()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeTimeout)
 		defer cancel()

@@ -285,9 +285,12 @@ func TestStopRemovesContainer(t *testing.T) {
 	_, err = cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	require.Error(t, err)
 	assert.True(t, engine.IsGone(err), "container %s still exists after Stop: %v", id, err)
+	// Parallel test packages start the same image: the freed bridge address may answer again, from another
+	// container. A stopped function must not send the call at all.
 	_, err = fn.Invoke(ctx, map[string]any{"sleep": 0})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, sebs.ErrConnection), "invoking a stopped function is a connection error, got %v", err)
+	assert.ErrorIs(t, err, ErrGone)
 }
 
 func TestMemorySamplingAcrossColdStarts(t *testing.T) {
@@ -340,6 +343,8 @@ func TestRetireThenColdStart(t *testing.T) {
 	require.NoError(t, fn.Retire(ctx), "a second Retire has nothing to remove")
 	_, err := fn.eng.ContainerInspect(ctx, old, client.ContainerInspectOptions{})
 	assert.True(t, engine.IsGone(err), "the retired container %s still exists: %v", engine.ShortID(old), err)
+	_, err = fn.Invoke(ctx, map[string]any{"sleep": 0})
+	assert.ErrorIs(t, err, ErrGone, "a retired function sends nothing: its address may be another container's now")
 	res, st, err := fn.ColdInvoke(ctx, map[string]any{"sleep": 0})
 	require.NoError(t, err)
 	assert.True(t, res.Stats.ColdStart)
