@@ -12,8 +12,8 @@ FUZZTIME     ?= 20000x
 BENCHTIME    ?= 1s
 COUNT        ?= 1
 TEST_TIMEOUT ?= 20m
-# Test packages run at once. Most of their time is spent waiting on the Docker engine; on 2 cores three at a
-# time took 12 min 52 s and two 13 min 18 s from a fresh clone. TEST_P=2 is gentler on a loaded machine.
+# Test packages run at once. On 2 cores three at a time took 12 min 52 s and two 13 min 18 s from a fresh
+# clone (2026-12-01); the machine is CPU-bound with three. TEST_P=2 is gentler on a loaded machine.
 TEST_P       ?= 3
 # The longest test packages, started first (go test runs packages in the order given): left in ./...'s
 # alphabetical order, sebstest started last and ran alone for its last minutes.
