@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosebs/sebs/internal/engine"
 	"github.com/gosebs/sebs/internal/owner"
+	"github.com/gosebs/sebs/internal/sweep"
 	"github.com/gosebs/sebs/reliability/internal/victim"
 )
 
@@ -90,6 +92,19 @@ func startVictimEnv(t *testing.T, bin, label string, waitReady bool, env []strin
 		t.Fatal(err)
 	}
 	v.stdin = stdin
+	// Whatever the test's outcome, the victim's leftovers go when it ends: every sweep but a scoped one
+	// leaves them alone, and a failed check used to leave them on the engine for good (seen after a CI
+	// failure). Registered first, this runs last, after the victim is killed and waited for.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if eng, err := engine.Open(ctx); err == nil {
+			if rep, err := sweep.Scope(ctx, eng, scope); err != nil {
+				t.Errorf("remove the victim's leftovers (scope %s): %v\n%s", scope, err, rep)
+			}
+			eng.Close()
+		}
+	})
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the victim: %v", err)
 	}
