@@ -124,23 +124,23 @@ func TestKilledRunsAreSwept(t *testing.T) {
 // within 30 s, before it fails; without, the first sweep must have removed everything.
 func requireSweptEventually(ctx context.Context, t *testing.T, cli *testcontainers.DockerClient, scope string, lateCreates bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		left, err := deadLeftovers(ctx, cli, scope)
-		if err != nil {
-			t.Fatal(err)
+	var timeout time.Duration // without late creates, the first look must find nothing
+	if lateCreates {
+		timeout = 30 * time.Second
+	}
+	var left []string
+	err := poll(timeout, "the sweep of dead owners' resources", func() (bool, error) {
+		var err error
+		if left, err = deadLeftovers(ctx, cli, scope); err != nil || len(left) == 0 {
+			return err == nil, err
 		}
-		if len(left) == 0 {
-			return
+		if lateCreates {
+			sweepScope(ctx, t, scope)
 		}
-		if !lateCreates || time.Now().After(deadline) {
-			t.Fatalf("after the sweep, resources of dead owners remain: %v", left)
-		}
-		t.Logf("a create that was in flight when the victim died landed after the sweep (%v); sweeping again", left)
-		<-tick.C
-		sweepScope(ctx, t, scope)
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("after the sweep, resources of dead owners remain: %v (%v)", left, err)
 	}
 }
 

@@ -14,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gosebs/sebs/internal/engine"
 	"github.com/gosebs/sebs/internal/owner"
-	"github.com/gosebs/sebs/internal/sweep"
 	"github.com/gosebs/sebs/reliability/internal/victim"
 )
 
@@ -98,12 +96,7 @@ func startVictimEnv(t *testing.T, bin, label string, waitReady bool, env []strin
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if eng, err := engine.Open(ctx); err == nil {
-			if rep, err := sweep.Scope(ctx, eng, scope); err != nil {
-				t.Errorf("remove the victim's leftovers (scope %s): %v\n%s", scope, err, rep)
-			}
-			eng.Close()
-		}
+		sweepScope(ctx, t, scope)
 	})
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the victim: %v", err)

@@ -53,20 +53,12 @@ func (f *Function) ContainerID() string {
 // holds those samples. When the call lost its connection because the container was OOM-killed, the error also
 // wraps [ErrOutOfMemory] and names the memory limit.
 func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResult, error) {
+	if err := f.noContainer(); err != nil {
+		return nil, err
+	}
 	invoke := f.LocalFunction.Invoke
 	if f.lambda != nil {
 		invoke = f.invokeLambda
-	}
-	if f.stopped.Load() || f.inst != nil && f.inst.retired {
-		// Its container is gone, and its bridge address or port may already belong to another container
-		// (a parallel test's, the same image even): nothing is sent, so no stranger answers for it.
-		return nil, fmt.Errorf("sebstest: invoke %s: %w: %w (after Stop or Retire, start it again with ColdStart, or use a new Function)",
-			f.Name, sebs.ErrConnection, ErrGone)
-	}
-	if f.inst != nil {
-		if n := f.inst.exited.Load(); n != nil { // known to have stopped: nothing is sent (oom.go)
-			return nil, n.err
-		}
 	}
 	began := time.Now()
 	res, err := invoke(ctx, payload)
@@ -75,6 +67,22 @@ func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResu
 	}
 	f.noteAddress(res)                            // issue 16 (address.go)
 	return res, f.explainFailure(ctx, began, err) // issue 10: an OOM kill is named (oom.go)
+}
+
+// noContainer returns why a call would reach no container of the function, or nil. Nothing is sent then:
+// after Stop or Retire its bridge address or port may already belong to another container (a parallel
+// test's, of the same image even), and a container known to have exited (oom.go) answers no more.
+func (f *Function) noContainer() error {
+	if f.stopped.Load() || f.inst != nil && f.inst.retired {
+		return fmt.Errorf("sebstest: invoke %s: %w: %w (after Stop or Retire, start it again with ColdStart, or use a new Function)",
+			f.Name, sebs.ErrConnection, ErrGone)
+	}
+	if f.inst != nil {
+		if n := f.inst.exited.Load(); n != nil {
+			return n.err
+		}
+	}
+	return nil
 }
 
 // Logs returns up to n of the container's last log lines (stdout and stderr).
