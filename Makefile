@@ -44,7 +44,7 @@ GATE_THRESHOLD ?= 0.10
 # Flags for the benchmark binaries, e.g. GATE_ARGS='-sebs.python=false -sebs.modes=sequential'
 GATE_ARGS    ?=
 
-.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image nodejs-image clean clean-images
+.PHONY: all setup bench-setup test unit vet bench bench-harness bench-overhead bench-model fuzz load gate plot python-image nodejs-image storage-image clean clean-images
 
 all: test
 
@@ -55,9 +55,9 @@ SETUP_TOOLS ?= debootstrap nodejs wrk
 setup:
 	scripts/setup.sh $(SETUP_TOOLS)
 
-## test: what CI runs: setup, vet, the Python and Node.js images (built once per machine, with their progress
-## shown), every test (unit and Docker integration), then each fuzz target for FUZZTIME.
-test: setup vet python-image nodejs-image
+## test: what CI runs: setup, vet, the Python, Node.js and MinIO images (built once per machine, with their
+## progress shown), every test (unit and Docker integration), then each fuzz target for FUZZTIME.
+test: setup vet python-image nodejs-image storage-image
 	$(GO) test -p $(TEST_P) -count=1 -timeout $(TEST_TIMEOUT) $(if $(filter ./...,$(PKGS)),$(LONG_PKGS)) $(PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
@@ -147,6 +147,12 @@ python-image:
 ## nodejs-image: build the Node.js base image from Debian packages (once per machine, about a minute).
 nodejs-image:
 	bash fixtures/nodejs/image/build.sh
+
+## storage-image: build the MinIO server image that object storage runs on, from the Go module proxy (once
+## per machine, about 12 minutes on two cores; progress shown). make test builds it first, so no test waits
+## for it.
+storage-image:
+	$(GO) run ./internal/minioimage/cmd/minio-image
 
 ## clean: remove build output, and containers, networks and build leftovers of ours whose owner is gone
 ## (also the work directories of Python and Node.js image builds that were killed).

@@ -10,6 +10,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/gosebs/sebs/internal/minioimage"
 	"github.com/gosebs/sebs/internal/owner"
 )
 
@@ -20,6 +21,7 @@ import (
 func TestKilledStorageRunIsSwept(t *testing.T) {
 	cli := testDocker(t)
 	bin := buildVictim(t)
+	requireMinIOImage(t, cli)
 	_, scope := caseLabel(t)
 	v := startVictim(t, bin, "reliability.case="+scope, true, "-test.run=^TestStorageVictim$")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -91,4 +93,23 @@ func volumesOf(ctx context.Context, t *testing.T, cli *testcontainers.DockerClie
 		}
 	}
 	return names
+}
+
+// minioImageTimeout bounds the MinIO server image's first build on a machine (about 12½ minutes on 2
+// cores, from the Go module proxy); afterwards the image is there at once.
+const minioImageTimeout = 25 * time.Minute
+
+// requireMinIOImage makes sure the engine has the MinIO server image before a victim that needs it starts:
+// on a fresh machine its first build takes far longer than a victim may take to start its containers, and
+// the build belongs to no victim.
+func requireMinIOImage(t *testing.T, cli *testcontainers.DockerClient) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), minioImageTimeout)
+	defer cancel()
+	began := time.Now()
+	tag, err := minioimage.Image(ctx, cli.Client, minioimage.ImageOptions{Labels: owner.Labels(), Progress: t.Output()})
+	if err != nil {
+		t.Fatalf("the MinIO server image the victim needs: %v", err)
+	}
+	t.Logf("MinIO image %s ready in %s", tag, time.Since(began).Round(time.Millisecond))
 }

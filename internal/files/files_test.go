@@ -1,9 +1,12 @@
 package files
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestWriteAtomicReplaces(t *testing.T) {
@@ -34,5 +37,36 @@ func TestLockIsReleased(t *testing.T) {
 			t.Fatal(err)
 		}
 		unlock()
+	}
+}
+
+func TestLockContextWaitsForTheHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	unlock, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Held: a second taker waits, says so, and gives up when its context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var told int
+	if _, err := LockContext(ctx, path, time.Hour, func(time.Duration) { told++ }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("LockContext on a held lock: want context.DeadlineExceeded, got %v", err)
+	}
+	if told != 1 {
+		t.Fatalf("waiting was called %d times in a wait shorter than its period; want once, at the start", told)
+	}
+	// Released while a taker waits: the taker gets it.
+	got := make(chan error, 1)
+	go func() {
+		un, err := LockContext(context.Background(), path, time.Hour, nil)
+		if err == nil {
+			un()
+		}
+		got <- err
+	}()
+	unlock()
+	if err := <-got; err != nil {
+		t.Fatalf("LockContext after the holder released: %v", err)
 	}
 }

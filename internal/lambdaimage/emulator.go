@@ -23,6 +23,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/gosebs/sebs/internal/files"
 )
 
 // EmulatorPackage is the Go package of AWS's Lambda Runtime Interface Emulator.
@@ -38,8 +40,8 @@ const emulatorName = "aws-lambda-rie"
 // Emulator returns the path of the emulator binary for linux/goarch, building it with
 // `go install EmulatorPackage@EmulatorVersion` (cgo off, so it is static) when this machine has not
 // built it yet. Progress lines go to progress. Builds are cached in
-// <user cache dir>/gosebs/lambda-rie/<version>/linux-<goarch>; concurrent builds are safe (each
-// installs into its own directory and the first rename wins).
+// <user cache dir>/gosebs/lambda-rie/<version>/linux-<goarch>; processes that need it at once build it once
+// (the others wait on a file lock beside the cache directory), into a directory renamed into place.
 func Emulator(ctx context.Context, goarch string, progress io.Writer) (string, error) {
 	if goarch != runtime.GOARCH {
 		return "", fmt.Errorf("build the Lambda emulator for %s: go install cannot cross-compile into a directory of "+
@@ -60,6 +62,17 @@ func Emulator(ctx context.Context, goarch string, progress io.Writer) (string, e
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return "", fmt.Errorf("build the Lambda emulator: make its cache directory: %w", err)
+	}
+	// One build per machine: other processes wait for it rather than build it again beside it.
+	unlock, err := files.LockContext(ctx, dir+".lock", 20*time.Second, func(waited time.Duration) {
+		fmt.Fprintf(progress, "lambdaimage: waiting for another process's build of the Lambda emulator (%s so far)\n", waited.Round(time.Second))
+	})
+	if err != nil {
+		return "", fmt.Errorf("build the Lambda emulator: wait for another build of it: %w", err)
+	}
+	defer unlock()
+	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
+		return bin, nil // built by the process that held the lock
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".build-")
 	if err != nil {

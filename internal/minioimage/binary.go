@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/gosebs/sebs/internal/files"
 )
 
 // BinaryOptions says which server to build, for which platform, and where to keep it.
@@ -31,7 +33,8 @@ const progressEvery = 20 * time.Second
 // `go install github.com/minio/minio@<version>` with CGO_ENABLED=0 into <cache>/<version>/<goarch>/minio.
 // The first build downloads about 300 modules and compiles for several minutes on two cores; it writes a
 // line to Progress when it starts, every 20 s while it runs, and when it ends, with the elapsed time.
-// Concurrent builds of one version each build into a directory of their own and rename it into place.
+// Processes that need it at once build it once: the others wait for the first (a file lock beside the
+// cache directory) and say so every 20 s; the build goes into a directory of its own, renamed into place.
 func Binary(ctx context.Context, opts BinaryOptions) (string, error) {
 	version, arch := opts.Version, opts.GOARCH
 	if version == "" {
@@ -55,6 +58,22 @@ func Binary(ctx context.Context, opts BinaryOptions) (string, error) {
 	}
 	if runtime.GOOS != "linux" || arch != runtime.GOARCH {
 		return "", fmt.Errorf("minio: build %s for linux/%s: cross-compiling is not supported here; build on a linux/%s host", version, arch, arch)
+	}
+	// One build per machine: a second process (go test runs packages at once) waits for the first's binary
+	// instead of building it again beside it, which on two cores made each build take several times longer.
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", fmt.Errorf("minio: make the cache directory: %w", err)
+	}
+	lock := filepath.Join(cache, version+"-linux_"+arch+".lock")
+	unlock, err := files.LockContext(ctx, lock, progressEvery, func(waited time.Duration) {
+		fmt.Fprintf(progress, "minio: waiting for another process's build of %s@%s (%s so far)\n", Module, version, waited.Round(time.Second))
+	})
+	if err != nil {
+		return "", fmt.Errorf("minio: wait for another build of the server: %w", err)
+	}
+	defer unlock()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil // built by the process that held the lock
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -53,6 +52,7 @@ type Recorder struct {
 	rts     map[sebs.Runtime]bool // the functions' runtimes, for experiments.json's config
 	maxConc int
 	closed  bool
+	room    headroom // what its runs keep in memory, to make it ready before the next loop (headroom.go)
 }
 
 // runKey identifies one benchmark configuration in experiments.json's config.
@@ -110,17 +110,17 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	if r == nil {
 		return nil
 	}
-	line, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("bench: record sample: %w", err)
-	}
-	line = append(line, '\n')
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return errors.New("bench: record sample: the recorder is closed; Close it after the benchmarks, in TestMain")
 	}
-	if err := r.writeSample(line); err != nil {
+	// Encoded straight into the file's buffer, without reflection (sample_json.go).
+	line, err := appendSample(r.pending.AvailableBuffer(), s)
+	if err != nil {
+		return fmt.Errorf("bench: record sample: %w", err)
+	}
+	if err := r.writeSample(append(line, '\n')); err != nil {
 		return fmt.Errorf("bench: record sample to %s: %w", r.samples.Name(), err)
 	}
 	r.runs[runKey{s.Benchmark, s.Language, s.Mode, s.Size}] = true
@@ -189,5 +189,33 @@ func (r *Recorder) noteConcurrency(n int) {
 	}
 	r.mu.Lock()
 	r.maxConc = max(r.maxConc, n)
+	r.mu.Unlock()
+}
+
+// prepare readies the heap for a run's recorded calls before its loop (see headroom.go) and returns the
+// live heap then, for learn. It does nothing on a nil Recorder.
+func (r *Recorder) prepare() uint64 {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	want := r.room.want()
+	r.mu.Unlock()
+	growHeap(want)
+	return readHeap(metricHeapLive)[0]
+}
+
+// learn notes, after a run's loop, how many calls it recorded and how much the live heap grew from
+// liveBefore (prepare's figure), so the next run's headroom fits.
+func (r *Recorder) learn(calls int, liveBefore uint64) {
+	if r == nil {
+		return
+	}
+	live := readHeap(metricHeapLive)[0]
+	if live <= liveBefore {
+		return
+	}
+	r.mu.Lock()
+	r.room.learn(calls, live-liveBefore)
 	r.mu.Unlock()
 }

@@ -1,0 +1,94 @@
+package bench
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gosebs/sebs"
+)
+
+// fullSample has every field of sebs.Sample set, so a field added to Sample and not to appendSample
+// fails TestAppendSampleMatchesMarshal.
+func fullSample() sebs.Sample {
+	return sebs.Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "cold", Size: "test",
+		RequestID: "9d2a3c4e-1b5f", IsCold: true, Begin: time.Date(2026, 12, 2, 3, 4, 5, 600700800, time.UTC),
+		ClientNS: 1, HTTPStartupNS: -2, FirstByteNS: 3, ServerNS: 4, ConnectionReused: true, MemoryPeakBytes: math.MaxUint64,
+		ColdStart:   &sebs.Startup{Create: 5, Start: 6, Ready: 7, FirstByte: 8},
+		Measurement: map[string]float64{"upload_time": 12.5, "download_size": 1e21, "tiny": 1e-7, "zero": 0, "neg": -3},
+		Error:       "bench: call failed",
+	}
+}
+
+func TestAppendSampleMatchesMarshal(t *testing.T) {
+	full := fullSample()
+	v := reflect.ValueOf(full)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Fatalf("fullSample leaves %s zero; set it, and check appendSample writes it", v.Type().Field(i).Name)
+		}
+	}
+	cases := map[string]sebs.Sample{
+		"full":     full,
+		"zero":     {},
+		"warm":     {Benchmark: "graph-bfs", Language: "python", Mode: "warm", Begin: time.Now(), ClientNS: 812_000},
+		"escapes":  {Benchmark: "a\"b\\c", Function: "<fn>&", Language: "ünïcödé", Mode: "tab\there", Error: "line\nbreak \u2028 \x01 \xff"},
+		"zone":     {Begin: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))},
+		"oddzone":  {Begin: time.Date(1850, 1, 2, 3, 4, 5, 0, time.FixedZone("LMT", 1050))},
+		"year0":    {Begin: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"emptymap": {Measurement: map[string]float64{}},
+	}
+	for name, s := range cases {
+		t.Run(name, func(t *testing.T) { requireSameJSON(t, s) })
+	}
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		s := sebs.Sample{Measurement: map[string]float64{"x": bad}}
+		if _, err := appendSample(nil, s); err == nil {
+			t.Errorf("a measurement of %v encoded without error; json.Marshal refuses it", bad)
+		}
+	}
+	if _, err := appendSample(nil, sebs.Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+		t.Error("a time in year 10000 encoded without error; json.Marshal refuses it")
+	}
+}
+
+// TestAppendSampleRandom compares appendSample with json.Marshal on random strings and numbers.
+func TestAppendSampleRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("ab<>&\"\\\n\x00é€\u2028 z09")
+	str := func() string {
+		var sb strings.Builder
+		for range r.IntN(8) {
+			sb.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		return sb.String()
+	}
+	num := func() float64 {
+		return math.Float64frombits(r.Uint64()) // any bits: NaN and Inf go the json.Marshal way
+	}
+	for range 2000 {
+		s := sebs.Sample{Benchmark: str(), Function: str(), RequestID: str(), Error: str(),
+			Begin: time.Unix(r.Int64N(1<<34), r.Int64N(1e9)), ClientNS: r.Int64() - r.Int64(), MemoryPeakBytes: r.Uint64(),
+			Measurement: map[string]float64{str(): num(), str(): r.NormFloat64() * math.Pow(10, float64(r.IntN(60)-30))}}
+		requireSameJSON(t, s)
+	}
+}
+
+func requireSameJSON(t *testing.T, s sebs.Sample) {
+	t.Helper()
+	want, wantErr := json.Marshal(s)
+	got, err := appendSample([]byte("prefix"), s)
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("appendSample error %v, json.Marshal error %v, for %+v", err, wantErr, s)
+	}
+	if wantErr != nil {
+		return
+	}
+	if !strings.HasPrefix(string(got), "prefix") || string(got[len("prefix"):]) != string(want) {
+		t.Fatalf("appendSample wrote\n%s\njson.Marshal writes\n%s", got, want)
+	}
+}
