@@ -1,4 +1,4 @@
-package reliability
+package untrusted_test
 
 import (
 	"bytes"
@@ -15,9 +15,7 @@ import (
 	"github.com/gosebs/sebs/serve"
 )
 
-// Fuzz targets for the readers of untrusted bytes that have none in their own package: result files
-// read back (experiments.json, result.csv, samples.jsonl), the validators that read a function's
-// output, and the Go runtime's request handling. Each must return an error, never panic or hang.
+// Each target must see its reader return an error on bad bytes, never panic or hang.
 
 // FuzzExperimentResult reads experiments.json; what it accepts must encode and read back.
 func FuzzExperimentResult(f *testing.F) {
