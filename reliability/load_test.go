@@ -70,7 +70,7 @@ type loadReport struct {
 func TestLoad(t *testing.T) {
 	calls := int64(envInt(t, "SEBS_LOAD_CALLS", defaultCalls))
 	limit := time.Duration(envInt(t, "SEBS_LOAD_DEADLINE_S", 180)) * time.Second
-	wrkFor := time.Duration(envInt(t, "SEBS_WRK_SECONDS", 3)) * time.Second
+	wrkFor := time.Duration(envInt(t, "SEBS_WRK_SECONDS", 1)) * time.Second
 	fns := make([]*sebstest.Function, loadContainers)
 	for i := range fns {
 		fns[i] = sebstest.New(t, sebstest.Fixture("sleep", sebs.LanguageGo))
