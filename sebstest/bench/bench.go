@@ -126,10 +126,7 @@ func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	live := spec.Recorder.prepare() // off the clock: b.Loop starts it (headroom.go)
-	err = bn.run()
-	spec.Recorder.learn(len(bn.calls), live)
-	if err != nil {
+	if err := bn.run(); err != nil {
 		b.Fatal(err)
 	}
 	bn.report()

@@ -52,7 +52,6 @@ type Recorder struct {
 	rts     map[sebs.Runtime]bool // the functions' runtimes, for experiments.json's config
 	maxConc int
 	closed  bool
-	room    headroom // what its runs keep in memory, to make it ready before the next loop (headroom.go)
 }
 
 // runKey identifies one benchmark configuration in experiments.json's config.
@@ -110,17 +109,32 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	if r == nil {
 		return nil
 	}
+	// The work that needs no shared state is done before the lock: under load 64 callers record at once,
+	// and waiting for the lock cost them more than the work in it (issue 16; a mutex profile of
+	// BenchmarkLoadOverhead put 43% of all lock waiting here when the line was encoded under the lock).
+	lp := linePool.Get().(*[]byte)
+	defer linePool.Put(lp)
+	line, err := appendSample((*lp)[:0], s) // without reflection: sample_json.go
+	if err != nil {
+		return fmt.Errorf("bench: record sample: %w", err)
+	}
+	line = append(line, '\n')
+	*lp = line
+	recorded := time.Now()
+	var callErr error
+	if s.Error != "" {
+		callErr = errors.New(s.Error)
+	}
+	if !r.KeepOutputs && res != nil {
+		dropHandlerOutput(res)
+	}
+
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return errors.New("bench: record sample: the recorder is closed; Close it after the benchmarks, in TestMain")
 	}
-	// Encoded straight into the file's buffer, without reflection (sample_json.go).
-	line, err := appendSample(r.pending.AvailableBuffer(), s)
-	if err != nil {
-		return fmt.Errorf("bench: record sample: %w", err)
-	}
-	if err := r.writeSample(append(line, '\n')); err != nil {
+	if err := r.writeSample(line); err != nil {
 		return fmt.Errorf("bench: record sample to %s: %w", r.samples.Name(), err)
 	}
 	r.runs[runKey{s.Benchmark, s.Language, s.Mode, s.Size}] = true
@@ -132,20 +146,16 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	}
 	r.calls++
 	r.exp.Observe(s.Begin)
-	r.exp.Observe(time.Now())
-	var callErr error
-	if s.Error != "" {
-		callErr = errors.New(s.Error)
-	}
+	r.exp.Observe(recorded)
 	if !r.perf.Add(cfg.Memory, s.Mode, res, callErr) {
 		return nil // a failure: counted in statistics, no row, no invocation
-	}
-	if !r.KeepOutputs {
-		dropHandlerOutput(res)
 	}
 	r.exp.AddInvocation(s.Function, res)
 	return nil
 }
+
+// linePool holds the buffers record encodes samples.jsonl lines into, one per call under way.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // Samples are written in blocks rather than a write(2) per call, which under load cost the caller a
 // system call each: a block goes out when samplesBuffer bytes are pending or when the last one is
@@ -189,33 +199,5 @@ func (r *Recorder) noteConcurrency(n int) {
 	}
 	r.mu.Lock()
 	r.maxConc = max(r.maxConc, n)
-	r.mu.Unlock()
-}
-
-// prepare readies the heap for a run's recorded calls before its loop (see headroom.go) and returns the
-// live heap then, for learn. It does nothing on a nil Recorder.
-func (r *Recorder) prepare() uint64 {
-	if r == nil {
-		return 0
-	}
-	r.mu.Lock()
-	want := r.room.want()
-	r.mu.Unlock()
-	growHeap(want)
-	return readHeap(metricHeapLive)[0]
-}
-
-// learn notes, after a run's loop, how many calls it recorded and how much the live heap grew from
-// liveBefore (prepare's figure), so the next run's headroom fits.
-func (r *Recorder) learn(calls int, liveBefore uint64) {
-	if r == nil {
-		return
-	}
-	live := readHeap(metricHeapLive)[0]
-	if live <= liveBefore {
-		return
-	}
-	r.mu.Lock()
-	r.room.learn(calls, live-liveBefore)
 	r.mu.Unlock()
 }
