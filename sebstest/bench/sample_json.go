@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -14,9 +15,13 @@ import (
 // appendSample appends s as json.Marshal writes it, byte for byte, and returns the extended buffer. It is
 // the samples.jsonl line of every recorded call: under load, encoding/json's reflection was a third of
 // what recording cost the callers (issue 16). Anything the fast path does not cover (a time outside years
-// 0–9999 or in a zone of odd seconds, a measurement that is not a finite number) goes through json.Marshal, errors included.
+// 0–9999 or in a zone of odd seconds) goes through json.Marshal, errors included; a measurement that is not
+// a finite number, which json.Marshal refuses too, is an error that names it.
 func appendSample(b []byte, s sebs.Sample) ([]byte, error) {
-	if !plainTime(s.Begin) || !finiteValues(s.Measurement) {
+	if k, v, bad := nonFinite(s.Measurement); bad {
+		return b, fmt.Errorf("measurement %q of request %q is %v, which JSON cannot hold: record a finite number or leave it out", k, s.RequestID, v)
+	}
+	if !plainTime(s.Begin) {
 		line, err := json.Marshal(s)
 		return append(b, line...), err
 	}
@@ -122,12 +127,12 @@ func plainTime(t time.Time) bool {
 	return t.Year() >= 0 && t.Year() <= 9999 && offset%60 == 0
 }
 
-// finiteValues reports whether every value of m is a finite number.
-func finiteValues(m map[string]float64) bool {
-	for _, v := range m {
+// nonFinite returns a value of m that is not a finite number, with its key, if there is one.
+func nonFinite(m map[string]float64) (string, float64, bool) {
+	for k, v := range m {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
+			return k, v, true
 		}
 	}
-	return true
+	return "", 0, false
 }

@@ -47,8 +47,8 @@ func TestAppendSampleMatchesMarshal(t *testing.T) {
 	}
 	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
 		s := sebs.Sample{Measurement: map[string]float64{"x": bad}}
-		if _, err := appendSample(nil, s); err == nil {
-			t.Errorf("a measurement of %v encoded without error; json.Marshal refuses it", bad)
+		if _, err := appendSample(nil, s); err == nil || !strings.Contains(err.Error(), `measurement "x"`) {
+			t.Errorf("a measurement of %v: want an error naming measurement \"x\" (json.Marshal refuses it), got %v", bad, err)
 		}
 	}
 	if _, err := appendSample(nil, sebs.Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
