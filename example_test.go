@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/gosebs/sebs"
 )
@@ -152,4 +153,36 @@ func ExampleExecutionResult_UnmarshalJSON() {
 	fmt.Println(res.Times.ClientDuration(), res.Times.HTTPStartupDuration(), res.Times.FirstByteDuration())
 	// Output:
 	// 2.5ms 123µs 2.1ms
+}
+
+// A writer that keeps many results appends each one's JSON to a buffer it reuses, without reflection.
+func ExampleExecutionResult_AppendJSON() {
+	var res sebs.ExecutionResult
+	if err := json.Unmarshal([]byte(`{"output":{"request_id":"r-1","is_cold":false,"result":{"output":{"n":9007199254740993}}},"request_id":"r-1"}`), &res); err != nil {
+		fmt.Println(err)
+		return
+	}
+	buf := make([]byte, 0, 512)
+	buf, err := res.AppendJSON(buf[:0])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(buf))
+	// Output:
+	// {"billing":{"_billed_time":null,"_gb_seconds":0,"_memory":null},"output":{"is_cold":false,"request_id":"r-1","result":{"output":{"n":9007199254740993}}},"provider_times":{"execution":0,"initialization":0},"request_id":"r-1","stats":{"cold_start":false,"failure":false,"memory_used":null},"times":{"benchmark":0,"client":0,"initialization":0}}
+}
+
+// A samples.jsonl line, as json.Marshal writes it, appended to a reused buffer.
+func ExampleSample_AppendJSON() {
+	s := sebs.Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "warm", Size: "test",
+		RequestID: "r-1", Begin: time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC), ClientNS: 240_000}
+	line, err := s.AppendJSON(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(line))
+	// Output:
+	// {"benchmark":"sleep","function":"sleep-go","language":"go","mode":"warm","size":"test","request_id":"r-1","is_cold":false,"begin":"2026-12-02T06:00:00Z","client_ns":240000,"http_startup_ns":0,"first_byte_ns":0,"server_ns":0,"connection_reused":false,"memory_peak_bytes":0}
 }

@@ -286,21 +286,9 @@ type resultJSON struct {
 }
 
 // MarshalJSON writes the result in upstream's shape; a nil Output is
-// written as {}.
+// written as {}. It is AppendJSON's encoding.
 func (r ExecutionResult) MarshalJSON() ([]byte, error) {
-	v := resultJSON{
-		Billing:       r.Billing,
-		Detail:        r.Detail,
-		Output:        r.Output,
-		ProviderTimes: r.ProviderTimes,
-		RequestID:     r.RequestID,
-		Stats:         r.Stats,
-		Times:         r.Times,
-	}
-	if r.Output == nil {
-		v.Output = map[string]any{}
-	}
-	return json.Marshal(v)
+	return r.AppendJSON(nil)
 }
 
 // UnmarshalJSON reads a result as upstream writes it; missing keys keep

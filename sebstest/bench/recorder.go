@@ -43,9 +43,10 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	samples *os.File
-	pending *bufio.Writer // samples not yet written to the file; see flushEvery
-	flushed time.Time     // when pending was last written out
-	exp     sebs.ExperimentResult
+	pending *bufio.Writer         // samples not yet written to the file; see flushEvery
+	flushed time.Time             // when pending was last written out
+	exp     sebs.ExperimentResult // everything but the invocations, which are in kept until Close
+	kept    keptResults
 	perf    sebs.PerfCost // result.csv's rows and the failures, counted in experiments.json's statistics
 	calls   int           // calls kept for the upstream files (failed ones included)
 	runs    map[runKey]bool
@@ -114,7 +115,8 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	// BenchmarkLoadOverhead put 43% of all lock waiting here when the line was encoded under the lock).
 	lp := linePool.Get().(*[]byte)
 	defer linePool.Put(lp)
-	line, err := appendSample((*lp)[:0], s) // without reflection: sample_json.go
+	var kept []byte                      // the result's JSON, for experiments.json
+	line, err := s.AppendJSON((*lp)[:0]) // without reflection
 	if err != nil {
 		return fmt.Errorf("bench: record sample: %w", err)
 	}
@@ -125,8 +127,20 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	if s.Error != "" {
 		callErr = errors.New(s.Error)
 	}
-	if !r.KeepOutputs && res != nil {
-		dropHandlerOutput(res)
+	// A call that failed is counted, not kept; nor is a cold call in warm mode (upstream's warm experiment
+	// drops cold results: samples.jsonl only).
+	warmCold := s.Mode == string(ModeWarm) && s.IsCold
+	keep := !warmCold && callErr == nil && res != nil && !res.Stats.Failure
+	if keep {
+		if !r.KeepOutputs {
+			dropHandlerOutput(res)
+		}
+		encoded := len(line)
+		if line, err = res.AppendJSON(line); err != nil {
+			return fmt.Errorf("bench: record result of request %q: %w", s.RequestID, err)
+		}
+		*lp = line
+		line, kept = line[:encoded], line[encoded:]
 	}
 
 	r.mu.Lock()
@@ -141,16 +155,18 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	if cfg.Runtime.Language != "" {
 		r.rts[cfg.Runtime] = true
 	}
-	if s.Mode == string(ModeWarm) && s.IsCold {
-		return nil // upstream's warm experiment drops cold results: samples.jsonl only
+	if warmCold {
+		return nil
 	}
 	r.calls++
 	r.exp.Observe(s.Begin)
 	r.exp.Observe(recorded)
-	if !r.perf.Add(cfg.Memory, s.Mode, res, callErr) {
-		return nil // a failure: counted in statistics, no row, no invocation
+	if r.perf.Add(cfg.Memory, s.Mode, res, callErr) != keep {
+		return fmt.Errorf("bench: record request %q: perf-cost and experiments.json disagree on whether it failed", s.RequestID)
 	}
-	r.exp.AddInvocation(s.Function, res)
+	if keep {
+		r.kept.add(s.Function, kept)
+	}
 	return nil
 }
 

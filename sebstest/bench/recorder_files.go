@@ -65,6 +65,9 @@ func (r *Recorder) mergeExperiments() error {
 	}
 	r.exp.Config = cfg
 	r.exp.Statistics = r.perf.Statistics()
+	if err := r.kept.addTo(&r.exp); err != nil {
+		return err
+	}
 	merged.Merge(&r.exp)
 	merged.Config = cfg // the settings of every run the file holds, not only the first one's
 	data, err := sebs.MarshalUpstream(merged)

@@ -1,4 +1,4 @@
-package bench
+package sebs_test
 
 import (
 	"encoding/json"
@@ -12,8 +12,8 @@ import (
 	"github.com/gosebs/sebs"
 )
 
-// fullSample has every field of sebs.Sample set, so a field added to Sample and not to appendSample
-// fails TestAppendSampleMatchesMarshal.
+// fullSample has every field of sebs.Sample set, so a field added to Sample and not to its AppendJSON
+// fails TestSampleAppendJSONMatchesMarshal.
 func fullSample() sebs.Sample {
 	return sebs.Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "cold", Size: "test",
 		RequestID: "9d2a3c4e-1b5f", IsCold: true, Begin: time.Date(2026, 12, 2, 3, 4, 5, 600700800, time.UTC),
@@ -24,12 +24,12 @@ func fullSample() sebs.Sample {
 	}
 }
 
-func TestAppendSampleMatchesMarshal(t *testing.T) {
+func TestSampleAppendJSONMatchesMarshal(t *testing.T) {
 	full := fullSample()
 	v := reflect.ValueOf(full)
 	for i := range v.NumField() {
 		if v.Field(i).IsZero() {
-			t.Fatalf("fullSample leaves %s zero; set it, and check appendSample writes it", v.Type().Field(i).Name)
+			t.Fatalf("fullSample leaves %s zero; set it, and check AppendJSON writes it", v.Type().Field(i).Name)
 		}
 	}
 	cases := map[string]sebs.Sample{
@@ -43,21 +43,21 @@ func TestAppendSampleMatchesMarshal(t *testing.T) {
 		"emptymap": {Measurement: map[string]float64{}},
 	}
 	for name, s := range cases {
-		t.Run(name, func(t *testing.T) { requireSameJSON(t, s) })
+		t.Run(name, func(t *testing.T) { requireSampleJSON(t, s) })
 	}
 	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
 		s := sebs.Sample{Measurement: map[string]float64{"x": bad}}
-		if _, err := appendSample(nil, s); err == nil || !strings.Contains(err.Error(), `measurement "x"`) {
+		if _, err := s.AppendJSON(nil); err == nil || !strings.Contains(err.Error(), `measurement "x"`) {
 			t.Errorf("a measurement of %v: want an error naming measurement \"x\" (json.Marshal refuses it), got %v", bad, err)
 		}
 	}
-	if _, err := appendSample(nil, sebs.Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+	if _, err := (sebs.Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}).AppendJSON(nil); err == nil {
 		t.Error("a time in year 10000 encoded without error; json.Marshal refuses it")
 	}
 }
 
-// TestAppendSampleRandom compares appendSample with json.Marshal on random strings and numbers.
-func TestAppendSampleRandom(t *testing.T) {
+// TestSampleAppendJSONRandom compares AppendJSON with json.Marshal on random strings and numbers.
+func TestSampleAppendJSONRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := []rune("ab<>&\"\\\n\x00é€\u2028 z09")
 	str := func() string {
@@ -74,21 +74,21 @@ func TestAppendSampleRandom(t *testing.T) {
 		s := sebs.Sample{Benchmark: str(), Function: str(), RequestID: str(), Error: str(),
 			Begin: time.Unix(r.Int64N(1<<34), r.Int64N(1e9)), ClientNS: r.Int64() - r.Int64(), MemoryPeakBytes: r.Uint64(),
 			Measurement: map[string]float64{str(): num(), str(): r.NormFloat64() * math.Pow(10, float64(r.IntN(60)-30))}}
-		requireSameJSON(t, s)
+		requireSampleJSON(t, s)
 	}
 }
 
-func requireSameJSON(t *testing.T, s sebs.Sample) {
+func requireSampleJSON(t *testing.T, s sebs.Sample) {
 	t.Helper()
 	want, wantErr := json.Marshal(s)
-	got, err := appendSample([]byte("prefix"), s)
+	got, err := s.AppendJSON([]byte("prefix"))
 	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("appendSample error %v, json.Marshal error %v, for %+v", err, wantErr, s)
+		t.Fatalf("AppendJSON error %v, json.Marshal error %v, for %+v", err, wantErr, s)
 	}
 	if wantErr != nil {
 		return
 	}
 	if !strings.HasPrefix(string(got), "prefix") || string(got[len("prefix"):]) != string(want) {
-		t.Fatalf("appendSample wrote\n%s\njson.Marshal writes\n%s", got, want)
+		t.Fatalf("AppendJSON wrote\n%s\njson.Marshal writes\n%s", got, want)
 	}
 }

@@ -1,0 +1,177 @@
+package sebs
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// appendJSONString appends str as a JSON string as encoding/json writes it: printable ASCII other than the
+// characters it escapes goes as it is; any other string goes through json.Marshal.
+func appendJSONString(b []byte, str string) []byte {
+	for i := 0; i < len(str); i++ {
+		switch c := str[i]; {
+		case c < 0x20 || c >= utf8.RuneSelf, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			quoted, _ := json.Marshal(str) // a string always encodes
+			return append(b, quoted...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, str...)
+	return append(b, '"')
+}
+
+// appendJSONFloat appends a finite f as encoding/json writes a float64: the shortest decimal that reads back
+// as f, in exponent form only below 1e-6 or from 1e21, with a two-digit negative exponent shortened.
+func appendJSONFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// plainTime reports whether t is a time that time.Time.MarshalJSON writes as RFC3339Nano does: a year
+// in 0–9999 and a zone offset of whole minutes.
+func plainTime(t time.Time) bool {
+	_, offset := t.Zone()
+	return t.Year() >= 0 && t.Year() <= 9999 && offset%60 == 0
+}
+
+// nonFinite returns a value of m that is not a finite number, with its key, if there is one.
+func nonFinite(m map[string]float64) (string, float64, bool) {
+	for k, v := range m {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return k, v, true
+		}
+	}
+	return "", 0, false
+}
+
+// appendJSONValue appends v as json.Marshal writes it. The types a decoded response holds (objects,
+// arrays, strings, json.Number, booleans, null) are written here; anything else goes through json.Marshal.
+func appendJSONValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendJSONString(b, v), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case json.Number:
+		if v == "" {
+			return append(b, '0'), nil
+		}
+		if !validJSONNumber(string(v)) {
+			break // json.Marshal's error
+		}
+		return append(b, v...), nil
+	case map[string]any:
+		return appendJSONObject(b, v)
+	case []any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSONValue(b, e); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	data, err := json.Marshal(v)
+	return append(b, data...), err
+}
+
+// appendJSONObject appends m with its keys in json.Marshal's order (sorted bytewise).
+func appendJSONObject(b []byte, m map[string]any) ([]byte, error) {
+	if m == nil {
+		return append(b, "null"...), nil
+	}
+	var small [16]string
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var err error
+		if b, err = appendJSONValue(b, m[k]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// validJSONNumber reports whether s is a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validJSONNumber(s string) bool {
+	digits := func(i int) int { // the index after the digits from i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		i = digits(i + 1)
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
+}
+
+// appendJSONFloatPtr appends *f, or null for nil; ok is false for a number JSON cannot hold.
+func appendJSONFloatPtr(b []byte, f *float64) (_ []byte, ok bool) {
+	if f == nil {
+		return append(b, "null"...), true
+	}
+	if math.IsNaN(*f) || math.IsInf(*f, 0) {
+		return b, false
+	}
+	return appendJSONFloat(b, *f), true
+}
