@@ -337,7 +337,7 @@ func (r *ExecutionResult) HandlerOutput() (json.RawMessage, error) {
 	if !ok {
 		return nil, fmt.Errorf("sebs: handler output of request %q: response has no result.output", r.RequestID)
 	}
-	data, err := json.Marshal(out)
+	data, err := appendJSONValue(nil, out) // json.Marshal's bytes, without reflection: validators call this every call
 	if err != nil {
 		return nil, fmt.Errorf("sebs: handler output of request %q: re-encode: %w", r.RequestID, err)
 	}

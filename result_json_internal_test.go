@@ -125,6 +125,14 @@ func TestResultAppendJSONRandom(t *testing.T) {
 				MemorySamples: []MemorySample{{Time: time.Unix(rng.Int64N(1<<34), 0), Bytes: rng.Uint64()}}}
 		}
 		requireResultJSON(t, r)
+		// HandlerOutput encodes result.output the same way: what json.Marshal writes, or an error where it fails.
+		out := value(0)
+		r.Output["result"] = map[string]any{"output": out}
+		got, err := r.HandlerOutput()
+		want, wantErr := json.Marshal(out)
+		if (err != nil) != (wantErr != nil) || string(got) != string(want) {
+			t.Fatalf("HandlerOutput gave %s (error %v), json.Marshal %s (error %v)", got, err, want, wantErr)
+		}
 	}
 }
 
