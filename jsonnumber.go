@@ -15,7 +15,20 @@ import (
 // (and double) a large response body; instead it decodes with json.Unmarshal
 // and then walks the validated text once, replacing each float64 by the
 // literal at the same place.
+//
+// Most bodies take a direct parse (objectParser) that builds the same value
+// without reflection; anything it does not take on (an error, an escape in a
+// string, a number beyond float64's range, deep nesting) goes the way
+// described above, so errors and edge cases are encoding/json's own.
 func decodeObject(data []byte) (map[string]any, error) {
+	if m, ok := parseObject(data); ok {
+		return m, nil
+	}
+	return decodeObjectStd(data)
+}
+
+// decodeObjectStd is decodeObject through json.Unmarshal and the number walk.
+func decodeObjectStd(data []byte) (map[string]any, error) {
 	var out map[string]any
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, err

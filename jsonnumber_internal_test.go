@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -55,8 +56,15 @@ func FuzzDecodeObject(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := decodeObject(data)
+		std, stdErr := decodeObjectStd(data)
+		if (err != nil) != (stdErr != nil) || err != nil && err.Error() != stdErr.Error() {
+			t.Fatalf("decodeObject(%q): error %v; through encoding/json alone: %v", data, err, stdErr)
+		}
 		if err != nil {
 			return
+		}
+		if !reflect.DeepEqual(got, std) {
+			t.Fatalf("decodeObject(%q)\n got %#v\nthrough encoding/json alone %#v", data, got, std)
 		}
 		if want := useNumberReference(t, data); !reflect.DeepEqual(got, want) {
 			t.Fatalf("decodeObject(%q)\n got %#v\nwant %#v", data, got, want)
@@ -119,5 +127,92 @@ func checkHandlerOutput(t *testing.T, res *ExecutionResult, want string) {
 	}
 	if string(got) != want {
 		t.Fatalf("handler output %s, want %s", got, want)
+	}
+}
+
+// TestParseObjectMatchesStd compares the direct parse with encoding/json's on random documents: every
+// JSON value kind, escapes, non-ASCII and invalid bytes, repeated keys, odd numbers, whitespace and
+// truncations (which must fail the same way).
+func TestParseObjectMatchesStd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "é", "€", "\\n", "\\u0041", "\\ud83d\\ude00", "\\ud800", "\xff", "<&>", " ", "\\\"", "\x01"}
+	numbers := []string{"0", "-0", "12", "1.5", "-3e7", "2E-9", "1e400", "-1e-400", "01", "1.", "9007199254740993", "-", "1e+2"}
+	str := func() string {
+		var sb strings.Builder
+		sb.WriteByte('"')
+		for range rng.IntN(4) {
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		sb.WriteByte('"')
+		return sb.String()
+	}
+	ws := func() string { return []string{"", " ", "\n\t", "\r "}[rng.IntN(4)] }
+	var value func(depth int) string
+	value = func(depth int) string {
+		switch k := rng.IntN(8); {
+		case k == 0 && depth < 4:
+			var parts []string
+			for range rng.IntN(4) {
+				key := str()
+				if rng.IntN(4) == 0 {
+					key = `"dup"`
+				}
+				parts = append(parts, ws()+key+ws()+":"+ws()+value(depth+1)+ws())
+			}
+			return "{" + strings.Join(parts, ",") + "}"
+		case k == 1 && depth < 4:
+			var parts []string
+			for range rng.IntN(4) {
+				parts = append(parts, ws()+value(depth+1)+ws())
+			}
+			return "[" + strings.Join(parts, ",") + "]"
+		case k == 2:
+			return numbers[rng.IntN(len(numbers))]
+		case k == 3:
+			return []string{"true", "false", "null", "nul", "tru"}[rng.IntN(5)]
+		default:
+			return str()
+		}
+	}
+	parsed := 0
+	for range 5000 {
+		doc := ws() + "{" + ws() + `"k":` + value(0) + "," + str() + ":" + value(0) + "}" + ws()
+		if rng.IntN(10) == 0 {
+			doc = doc[:rng.IntN(len(doc))] // truncated
+		}
+		if _, ok := parseObject([]byte(doc)); ok {
+			parsed++
+		}
+		got, err := decodeObject([]byte(doc))
+		want, wantErr := decodeObjectStd([]byte(doc))
+		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeObject(%q) = %#v, %v; through encoding/json alone %#v, %v", doc, got, err, want, wantErr)
+		}
+	}
+	if parsed < 300 {
+		t.Fatalf("the direct parse took on %d of 5000 documents; the test means to exercise it", parsed)
+	}
+	for _, doc := range []string{"null", " null ", "{}", `{"a":[]}`, `{"a":{}}`} {
+		if _, ok := parseObject([]byte(doc)); !ok {
+			t.Errorf("parseObject(%q) left it to encoding/json; it should take it", doc)
+		}
+	}
+}
+
+// BenchmarkDecodeObject compares the direct parse with encoding/json's on a Go sleep call's response.
+func BenchmarkDecodeObject(b *testing.B) {
+	body := []byte(`{"begin":1764645000.123456,"end":1764645000.123462,"is_cold":false,"request_id":"9d2a3c4e-1b5f-4a6d-8e7f-0a1b2c3d4e5f","container_id":"4f1c2d9a7b3e","handler_ns":6123,"result":{"output":{"result":0}}}`)
+	for _, impl := range []struct {
+		name   string
+		decode func([]byte) (map[string]any, error)
+	}{{"direct", decodeObject}, {"encoding-json", decodeObjectStd}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := impl.decode(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
