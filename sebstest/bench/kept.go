@@ -1,61 +1,132 @@
 package bench
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/gosebs/sebs"
 )
 
-// keptResults holds the results a Recorder keeps for experiments.json until Close, as their JSON in
-// blocks of bytes with an index that holds no pointers. Kept as decoded results (maps of maps), a load
-// run's results were what the garbage collector spent its time walking: in BenchmarkLoadOverhead the
-// recorded run spent more CPU per call than the unrecorded one, mostly in the collector's marking
-// (issue 16). Encoded, they cost it nothing to walk, and Close decodes them back: the JSON round trip is
-// exact (numbers stay json.Number text).
+// keptResults holds the results a Recorder keeps for experiments.json until Close, as their JSON: in one
+// block of memory that, once full, is written to a temporary file and reused. Memory stays at one block
+// however long the run: the results of a load run held in the heap were what the recorded run spent its
+// extra CPU on, first as maps the garbage collector walked in every cycle, then as new memory the heap
+// kept growing into (a minor page fault costs tens of µs on these virtual machines; issue 16). Close
+// reads them back in order and decodes them: the JSON round trip is exact (numbers stay json.Number text).
 type keptResults struct {
-	blocks [][]byte
-	refs   []keptRef
-	fns    []string       // function names, by keptRef.fn
-	fnIDs  map[string]int // index of each name in fns
+	block   []byte   // the results not yet in the file
+	file    *os.File // the results before them; nil until the first block is full
+	linked  bool     // the file still has a name (it could not be removed while open): remove it on release
+	written int64    // bytes in file
+	refs    []keptRef
+	names   []string       // function names and modes, by keptRef.fn and keptRef.mode
+	nameIDs map[string]int // index of each name in names
 }
 
-// keptRef locates one kept result: bytes [start, end) of blocks[block], for function fns[fn].
-type keptRef struct{ block, start, end, fn int }
+// keptRef is one kept result: size bytes at offset off of the file followed by the block, of a call of
+// function names[fn] in mode names[mode] with memory MB configured (its result.csv row is made from these
+// at Close). It holds no pointers, so the collector never walks the index.
+type keptRef struct {
+	off                    int64
+	size, fn, mode, memory int32
+}
 
-// keptBlock is the size of a block of kept results: big enough that a block is rare, small enough that
-// starting one never copies much while the Recorder's lock is held.
+// keptBlock is the size of the block: big enough that a write to the file is rare.
 const keptBlock = 1 << 20
 
-// add keeps the JSON of one result of function fn (as AppendJSON wrote it).
-func (k *keptResults) add(fn string, data []byte) {
-	id, ok := k.fnIDs[fn]
-	if !ok {
-		if k.fnIDs == nil {
-			k.fnIDs = make(map[string]int)
+// add keeps the JSON of one result (as AppendJSON wrote it) of a call of function fn in mode, with memory
+// MB configured.
+func (k *keptResults) add(fn, mode string, memory int, data []byte) error {
+	if len(k.block)+len(data) > keptBlock && len(k.block) > 0 {
+		if err := k.spill(); err != nil {
+			return err
 		}
-		id = len(k.fns)
-		k.fns = append(k.fns, fn)
-		k.fnIDs[fn] = id
 	}
-	last := len(k.blocks) - 1
-	if last < 0 || cap(k.blocks[last])-len(k.blocks[last]) < len(data) {
-		k.blocks = append(k.blocks, make([]byte, 0, max(keptBlock, len(data))))
-		last++
+	if k.block == nil {
+		k.block = make([]byte, 0, max(keptBlock, len(data)))
 	}
-	start := len(k.blocks[last])
-	k.blocks[last] = append(k.blocks[last], data...)
-	k.refs = append(k.refs, keptRef{block: last, start: start, end: len(k.blocks[last]), fn: id})
+	k.refs = append(k.refs, keptRef{off: k.written + int64(len(k.block)), size: int32(len(data)),
+		fn: k.name(fn), mode: k.name(mode), memory: int32(memory)})
+	k.block = append(k.block, data...)
+	return nil
 }
 
-// addTo decodes every kept result, in the order kept, into e's invocations, and empties k.
-func (k *keptResults) addTo(e *sebs.ExperimentResult) error {
-	for i, ref := range k.refs {
-		res := new(sebs.ExecutionResult)
-		if err := res.UnmarshalJSON(k.blocks[ref.block][ref.start:ref.end]); err != nil {
-			return fmt.Errorf("decode kept result %d of %s: %w", i, k.fns[ref.fn], err)
+// name returns the index of name in k.names, adding it the first time.
+func (k *keptResults) name(name string) int32 {
+	id, ok := k.nameIDs[name]
+	if !ok {
+		if k.nameIDs == nil {
+			k.nameIDs = make(map[string]int)
 		}
-		e.AddInvocation(k.fns[ref.fn], res)
+		id = len(k.names)
+		k.names = append(k.names, name)
+		k.nameIDs[name] = id
+	}
+	return int32(id)
+}
+
+// spill writes the block to the file and empties it for reuse.
+func (k *keptResults) spill() error {
+	if k.file == nil {
+		// A temporary file without a name where the system allows it: a killed run leaves nothing behind.
+		f, err := os.CreateTemp("", "sebs-invocations-*.tmp")
+		if err != nil {
+			return fmt.Errorf("keep results for experiments.json: %w", err)
+		}
+		k.file, k.linked = f, os.Remove(f.Name()) != nil
+	}
+	n, err := k.file.Write(k.block)
+	k.written += int64(n)
+	if err != nil {
+		return fmt.Errorf("keep results for experiments.json in %s: %w", k.file.Name(), err)
+	}
+	k.block = k.block[:0]
+	return nil
+}
+
+// addTo decodes every kept result, in the order kept, into e's invocations and p's rows, and then releases
+// what k holds (the file included).
+func (k *keptResults) addTo(e *sebs.ExperimentResult, p *sebs.PerfCost) error {
+	defer k.release()
+	var file *bufio.Reader
+	if k.file != nil {
+		file = bufio.NewReaderSize(io.NewSectionReader(k.file, 0, k.written), keptBlock)
+	}
+	var buf []byte
+	for i, ref := range k.refs {
+		var data []byte
+		if ref.off >= k.written {
+			start := ref.off - k.written
+			data = k.block[start : start+int64(ref.size)]
+		} else {
+			if int(ref.size) > cap(buf) {
+				buf = make([]byte, ref.size)
+			}
+			buf = buf[:ref.size]
+			if _, err := io.ReadFull(file, buf); err != nil {
+				return fmt.Errorf("read kept result %d of %s back from %s: %w", i, k.names[ref.fn], k.file.Name(), err)
+			}
+			data = buf
+		}
+		res := new(sebs.ExecutionResult)
+		if err := res.UnmarshalJSON(data); err != nil {
+			return fmt.Errorf("decode kept result %d of %s: %w", i, k.names[ref.fn], err)
+		}
+		p.Add(int(ref.memory), k.names[ref.mode], res, nil)
+		e.AddInvocation(k.names[ref.fn], res)
+	}
+	return nil
+}
+
+// release drops the kept results and closes (and so deletes) the file.
+func (k *keptResults) release() {
+	if k.file != nil {
+		k.file.Close()
+		if k.linked {
+			os.Remove(k.file.Name())
+		}
 	}
 	*k = keptResults{}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gosebs/sebs"
 )
 
@@ -14,7 +16,8 @@ import (
 func TestKeptResultsRoundTrip(t *testing.T) {
 	var kept keptResults
 	var want sebs.ExperimentResult
-	big := strings.Repeat("x", keptBlock/3) // three of these fill a block: new blocks are started
+	var wantRows sebs.PerfCost
+	big := strings.Repeat("x", keptBlock/3) // three of these fill the block: it is written out and reused
 	for i := range 12 {
 		var res sebs.ExecutionResult
 		body := `{"billing":{},"output":{"request_id":"r-` + strconv.Itoa(i%10) + `","n":9007199254740993,"f":1.50,"s":"` + big + `"},` +
@@ -30,15 +33,27 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		fn := "fn-" + strconv.Itoa(i%3)
-		kept.add(fn, data)
+		mode := []string{"warm", "cold"}[i%2]
+		if err := kept.add(fn, mode, 128*(i%3+1), data); err != nil {
+			t.Fatal(err)
+		}
 		want.AddInvocation(fn, &res)
+		wantRows.Add(128*(i%3+1), mode, &res, nil)
 	}
-	if len(kept.blocks) < 3 {
-		t.Fatalf("%d blocks for 12 results of a third of a block each; the test means to cross blocks", len(kept.blocks))
+	if kept.file == nil || kept.written < 2*keptBlock/3*3 {
+		t.Fatalf("%d bytes written out for 12 results of a third of a block each; the test means to read some back from the file", kept.written)
 	}
+	if kept.linked {
+		t.Logf("the temporary file %s could not be removed while open; it is removed on release", kept.file.Name())
+	}
+	file := kept.file
 	var got sebs.ExperimentResult
-	if err := kept.addTo(&got); err != nil {
+	var gotRows sebs.PerfCost
+	if err := kept.addTo(&got, &gotRows); err != nil {
 		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantRows, gotRows); diff != "" {
+		t.Fatalf("result.csv rows from the kept results (-want +got):\n%s", diff)
 	}
 	gotJSON, err := sebs.MarshalUpstream(got)
 	if err != nil {
@@ -54,7 +69,10 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 	if !strings.Contains(string(gotJSON), "9007199254740993") || !strings.Contains(string(gotJSON), "1.50") {
 		t.Fatal("a number lost its text on the way through the kept blocks")
 	}
-	if len(kept.refs) != 0 || kept.blocks != nil {
+	if len(kept.refs) != 0 || kept.block != nil || kept.file != nil {
 		t.Fatal("addTo left the kept results in place; they would be added twice")
+	}
+	if _, err := file.Stat(); err == nil {
+		t.Fatal("addTo left the temporary file open")
 	}
 }

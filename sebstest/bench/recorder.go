@@ -46,9 +46,9 @@ type Recorder struct {
 	pending *bufio.Writer         // samples not yet written to the file; see flushEvery
 	flushed time.Time             // when pending was last written out
 	exp     sebs.ExperimentResult // everything but the invocations, which are in kept until Close
-	kept    keptResults
-	perf    sebs.PerfCost // result.csv's rows and the failures, counted in experiments.json's statistics
-	calls   int           // calls kept for the upstream files (failed ones included)
+	perf    sebs.PerfCost         // the failures, counted in experiments.json's statistics; the rows are added at Close
+	kept    keptResults           // the successful calls, for experiments.json's invocations and result.csv's rows
+	calls   int                   // calls kept for the upstream files (failed ones included)
 	runs    map[runKey]bool
 	rts     map[sebs.Runtime]bool // the functions' runtimes, for experiments.json's config
 	maxConc int
@@ -161,11 +161,12 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	r.calls++
 	r.exp.Observe(s.Begin)
 	r.exp.Observe(recorded)
-	if r.perf.Add(cfg.Memory, s.Mode, res, callErr) != keep {
-		return fmt.Errorf("bench: record request %q: perf-cost and experiments.json disagree on whether it failed", s.RequestID)
+	if !keep { // a failure: counted in statistics, no row, no invocation
+		r.perf.Add(cfg.Memory, s.Mode, res, callErr)
+		return nil
 	}
-	if keep {
-		r.kept.add(s.Function, kept)
+	if err := r.kept.add(s.Function, s.Mode, cfg.Memory, kept); err != nil { // row and invocation at Close
+		return fmt.Errorf("bench: record request %q: %w", s.RequestID, err)
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ func (r *Recorder) Close() error {
 		return errors.New("bench: close recorder: already closed")
 	}
 	r.closed = true
+	defer r.kept.release() // when the merge fails before it reads them back
 	errs := []error{r.pending.Flush(), r.samples.Close()}
 	unlock, err := files.Lock(filepath.Join(r.dir, ".lock"))
 	if err != nil {
@@ -39,7 +40,11 @@ func (r *Recorder) Close() error {
 	}
 	defer unlock()
 	if r.calls > 0 {
-		errs = append(errs, r.mergeExperiments(), r.mergePerfCost())
+		if err := r.kept.addTo(&r.exp, &r.perf); err != nil {
+			errs = append(errs, err)
+		} else {
+			errs = append(errs, r.mergeExperiments(), r.mergePerfCost())
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bench: close recorder of %s: %w", r.dir, err)
@@ -65,9 +70,6 @@ func (r *Recorder) mergeExperiments() error {
 	}
 	r.exp.Config = cfg
 	r.exp.Statistics = r.perf.Statistics()
-	if err := r.kept.addTo(&r.exp); err != nil {
-		return err
-	}
 	merged.Merge(&r.exp)
 	merged.Config = cfg // the settings of every run the file holds, not only the first one's
 	data, err := sebs.MarshalUpstream(merged)
