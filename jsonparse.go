@@ -138,7 +138,7 @@ func (p *objectParser) array() (any, bool) {
 		return nil, false
 	}
 	defer func() { p.depth-- }()
-	p.i++ // [
+	p.i++               // [
 	a := make([]any, 0) // never nil, as json.Unmarshal makes it
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {

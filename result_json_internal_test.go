@@ -18,7 +18,7 @@ func fullResult() *ExecutionResult {
 	return &ExecutionResult{
 		Output: map[string]any{"request_id": "r-1", "is_cold": true, "begin": json.Number("1764644645.123456"),
 			"result": map[string]any{"output": []any{"a<b>&", json.Number("-1.5e+300"), nil, false, map[string]any{}}},
-			"zz": json.Number(""), "typed": map[string]string{"k": "v"}, "f": 0.25},
+			"zz":     json.Number(""), "typed": map[string]string{"k": "v"}, "f": 0.25},
 		RequestID: "r-1",
 		Times: ExecutionTimes{Client: 812, Benchmark: 7, Initialization: 9,
 			ClientBegin: time.Date(2026, 12, 2, 3, 4, 5, 600700800, time.UTC), ClientEnd: time.Date(2026, 12, 2, 3, 4, 6, 0, time.UTC),
