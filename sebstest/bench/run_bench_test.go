@@ -1,0 +1,91 @@
+package bench_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gosebs/sebs"
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebstest"
+	"github.com/gosebs/sebs/sebstest/bench"
+)
+
+// BenchmarkRunCost is what Run and the trigger add to a call, measured without a container: the function is
+// an in-process server answering as the Go sleep fixture does, so a call costs tens of µs and the harness's
+// own microseconds stand out of the noise that a container's call (150–600 µs here) buries them in.
+// impl=net-http is a bare loop (POST, decode the JSON), impl=trigger a sebs.HTTPTrigger loop, impl=run
+// bench.Run's warm mode with the sleep fixture's validator, no Recorder. The difference of ns/op between two
+// impls is what one adds per call; divided by a container call's time it gives the ratio the issue-16
+// target is about:
+//
+//	go test -run '^$' -bench BenchmarkRunCost -count 6 ./sebstest/bench/ > cost.txt
+//	go tool benchstat -col /impl cost.txt
+func BenchmarkRunCost(b *testing.B) {
+	var id atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		now := float64(time.Now().UnixMicro()) / 1e6
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"begin":%.6f,"end":%.6f,"is_cold":false,"request_id":"req-%d","container_id":"c0ffee","handler_ns":3512,"result":{"output":{"result":0}}}`,
+			now, now, id.Add(1))
+	}))
+	defer srv.Close()
+	bm, err := fixtures.Lookup("sleep")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := map[string]any{"sleep": 0}
+	body, err := json.Marshal(input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	validate := func(out json.RawMessage) error { return bm.Validate(input, out) }
+	for _, keep := range []bool{true, false} {
+		conn := map[bool]string{true: "keepalive", false: "fresh"}[keep]
+		b.Run("conn="+conn+"/impl=net-http", func(b *testing.B) {
+			hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: !keep}}
+			defer hc.CloseIdleConnections()
+			for b.Loop() {
+				resp, err := hc.Post(srv.URL, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out map[string]any
+				err = json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("status %d, %v", resp.StatusCode, err)
+				}
+			}
+		})
+		b.Run("conn="+conn+"/impl=trigger", func(b *testing.B) {
+			tr := sebs.NewHTTPTrigger(srv.URL)
+			tr.KeepAlive = keep
+			defer tr.Close()
+			for b.Loop() {
+				if _, err := tr.Invoke(b.Context(), body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("conn="+conn+"/impl=run", func(b *testing.B) {
+			opts := []sebstest.Option{sebstest.WithName("cost-" + conn), sebstest.WithProgress(io.Discard)}
+			if keep {
+				opts = append(opts, sebstest.WithKeepAlive())
+			}
+			fn, err := sebstest.Endpoint(srv.URL, opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer fn.Stop(b.Context())
+			bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Payload: body, Validate: validate})
+		})
+	}
+}
