@@ -50,15 +50,19 @@ type numberWalker struct {
 	i    int
 }
 
-func (w *numberWalker) space() {
-	for w.i < len(w.data) {
-		switch w.data[w.i] {
+func (w *numberWalker) space() { w.i = skipSpace(w.data, w.i) }
+
+// skipSpace returns the index of the first byte from i on that is not JSON whitespace.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
 		case ' ', '\t', '\n', '\r':
-			w.i++
+			i++
 		default:
-			return
+			return i
 		}
 	}
+	return i
 }
 
 // value walks the value at the cursor, node being what json.Unmarshal

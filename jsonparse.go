@@ -41,16 +41,7 @@ type objectParser struct {
 	depth int
 }
 
-func (p *objectParser) space() {
-	for p.i < len(p.data) {
-		switch p.data[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
+func (p *objectParser) space() { p.i = skipSpace(p.data, p.i) }
 
 // literal consumes word if the document has it at the cursor.
 func (p *objectParser) literal(word string) bool {

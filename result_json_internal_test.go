@@ -72,14 +72,7 @@ func TestResultAppendJSONMatchesReflection(t *testing.T) {
 // TestResultAppendJSONRandom compares AppendJSON with encoding/json on random outputs, times and numbers.
 func TestResultAppendJSONRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	alphabet := []rune("ab<>&\"\\\n\x00é€\u2028 z09")
-	str := func() string {
-		var sb strings.Builder
-		for range rng.IntN(6) {
-			sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
-		}
-		return sb.String()
-	}
+	str := func() string { return randomText(rng, 6) }
 	numbers := []string{"0", "-0", "12", "1.5", "-3e7", "2E-9", "01", "1.", ".5", "+1", "1e+", "NaN", "9007199254740993"}
 	var value func(depth int) any
 	value = func(depth int) any {
@@ -134,6 +127,17 @@ func TestResultAppendJSONRandom(t *testing.T) {
 			t.Fatalf("HandlerOutput gave %s (error %v), json.Marshal %s (error %v)", got, err, want, wantErr)
 		}
 	}
+}
+
+// randomText returns up to n-1 characters drawn from ones JSON encoders treat specially (quotes,
+// backslashes, control characters, HTML's <>&, U+2028, non-ASCII) and plain ones.
+func randomText(rng *rand.Rand, n int) string {
+	alphabet := []rune("ab<>&\"\\\n\x00é€\u2028 z09")
+	var sb strings.Builder
+	for range rng.IntN(n) {
+		sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
+	}
+	return sb.String()
 }
 
 // requireResultJSON fails unless AppendJSON writes what encoding/json writes for r, or both fail.

@@ -1,4 +1,4 @@
-package sebs_test
+package sebs
 
 import (
 	"encoding/json"
@@ -8,17 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gosebs/sebs"
 )
 
-// fullSample has every field of sebs.Sample set, so a field added to Sample and not to its AppendJSON
+// fullSample has every field of Sample set, so a field added to Sample and not to its AppendJSON
 // fails TestSampleAppendJSONMatchesMarshal.
-func fullSample() sebs.Sample {
-	return sebs.Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "cold", Size: "test",
+func fullSample() Sample {
+	return Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "cold", Size: "test",
 		RequestID: "9d2a3c4e-1b5f", IsCold: true, Begin: time.Date(2026, 12, 2, 3, 4, 5, 600700800, time.UTC),
 		ClientNS: 1, HTTPStartupNS: -2, FirstByteNS: 3, ServerNS: 4, ConnectionReused: true, MemoryPeakBytes: math.MaxUint64,
-		ColdStart:   &sebs.Startup{Create: 5, Start: 6, Ready: 7, FirstByte: 8},
+		ColdStart:   &Startup{Create: 5, Start: 6, Ready: 7, FirstByte: 8},
 		Measurement: map[string]float64{"upload_time": 12.5, "download_size": 1e21, "tiny": 1e-7, "zero": 0, "neg": -3},
 		Error:       "bench: call failed",
 	}
@@ -32,7 +30,7 @@ func TestSampleAppendJSONMatchesMarshal(t *testing.T) {
 			t.Fatalf("fullSample leaves %s zero; set it, and check AppendJSON writes it", v.Type().Field(i).Name)
 		}
 	}
-	cases := map[string]sebs.Sample{
+	cases := map[string]Sample{
 		"full":     full,
 		"zero":     {},
 		"warm":     {Benchmark: "graph-bfs", Language: "python", Mode: "warm", Begin: time.Now(), ClientNS: 812_000},
@@ -46,12 +44,12 @@ func TestSampleAppendJSONMatchesMarshal(t *testing.T) {
 		t.Run(name, func(t *testing.T) { requireSampleJSON(t, s) })
 	}
 	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
-		s := sebs.Sample{Measurement: map[string]float64{"x": bad}}
+		s := Sample{Measurement: map[string]float64{"x": bad}}
 		if _, err := s.AppendJSON(nil); err == nil || !strings.Contains(err.Error(), `measurement "x"`) {
 			t.Errorf("a measurement of %v: want an error naming measurement \"x\" (json.Marshal refuses it), got %v", bad, err)
 		}
 	}
-	if _, err := (sebs.Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}).AppendJSON(nil); err == nil {
+	if _, err := (Sample{Begin: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}).AppendJSON(nil); err == nil {
 		t.Error("a time in year 10000 encoded without error; json.Marshal refuses it")
 	}
 }
@@ -59,26 +57,19 @@ func TestSampleAppendJSONMatchesMarshal(t *testing.T) {
 // TestSampleAppendJSONRandom compares AppendJSON with json.Marshal on random strings and numbers.
 func TestSampleAppendJSONRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	alphabet := []rune("ab<>&\"\\\n\x00é€\u2028 z09")
-	str := func() string {
-		var sb strings.Builder
-		for range r.IntN(8) {
-			sb.WriteRune(alphabet[r.IntN(len(alphabet))])
-		}
-		return sb.String()
-	}
+	str := func() string { return randomText(r, 8) }
 	num := func() float64 {
 		return math.Float64frombits(r.Uint64()) // any bits: NaN and Inf go the json.Marshal way
 	}
 	for range 2000 {
-		s := sebs.Sample{Benchmark: str(), Function: str(), RequestID: str(), Error: str(),
+		s := Sample{Benchmark: str(), Function: str(), RequestID: str(), Error: str(),
 			Begin: time.Unix(r.Int64N(1<<34), r.Int64N(1e9)), ClientNS: r.Int64() - r.Int64(), MemoryPeakBytes: r.Uint64(),
 			Measurement: map[string]float64{str(): num(), str(): r.NormFloat64() * math.Pow(10, float64(r.IntN(60)-30))}}
 		requireSampleJSON(t, s)
 	}
 }
 
-func requireSampleJSON(t *testing.T, s sebs.Sample) {
+func requireSampleJSON(t *testing.T, s Sample) {
 	t.Helper()
 	want, wantErr := json.Marshal(s)
 	got, err := s.AppendJSON([]byte("prefix"))
