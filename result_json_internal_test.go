@@ -144,15 +144,9 @@ func randomText(rng *rand.Rand, n int) string {
 func requireResultJSON(t *testing.T, r *ExecutionResult) {
 	t.Helper()
 	want, wantErr := json.Marshal(r.reflectJSON())
-	got, err := r.AppendJSON([]byte("prefix"))
-	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("AppendJSON error %v, encoding/json error %v, for %+v", err, wantErr, r)
-	}
+	requireAppendJSON(t, r, want, wantErr, r.AppendJSON)
 	if wantErr != nil {
 		return
-	}
-	if !strings.HasPrefix(string(got), "prefix") || string(got[len("prefix"):]) != string(want) {
-		t.Fatalf("AppendJSON wrote\n%s\nencoding/json writes\n%s", got, want)
 	}
 	if marshaled, err := json.Marshal(r); err != nil || string(marshaled) != string(want) {
 		t.Fatalf("json.Marshal of the result wrote\n%s (error %v)\nencoding/json writes\n%s", marshaled, err, want)

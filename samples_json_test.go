@@ -72,14 +72,21 @@ func TestSampleAppendJSONRandom(t *testing.T) {
 func requireSampleJSON(t *testing.T, s Sample) {
 	t.Helper()
 	want, wantErr := json.Marshal(s)
-	got, err := s.AppendJSON([]byte("prefix"))
+	requireAppendJSON(t, s, want, wantErr, s.AppendJSON)
+}
+
+// requireAppendJSON fails unless appendJSON, given a prefix, appends want after it, or both it and the
+// encoding/json call that gave want (wantErr) fail. v is what was encoded, for the message.
+func requireAppendJSON(t *testing.T, v any, want []byte, wantErr error, appendJSON func([]byte) ([]byte, error)) {
+	t.Helper()
+	got, err := appendJSON([]byte("prefix"))
 	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("AppendJSON error %v, json.Marshal error %v, for %+v", err, wantErr, s)
+		t.Fatalf("AppendJSON error %v, encoding/json error %v, for %+v", err, wantErr, v)
 	}
 	if wantErr != nil {
 		return
 	}
 	if !strings.HasPrefix(string(got), "prefix") || string(got[len("prefix"):]) != string(want) {
-		t.Fatalf("AppendJSON wrote\n%s\njson.Marshal writes\n%s", got, want)
+		t.Fatalf("AppendJSON wrote\n%s\nencoding/json writes\n%s", got, want)
 	}
 }
