@@ -42,10 +42,10 @@ func appendJSONFloat(b []byte, f float64) []byte {
 }
 
 // plainTime reports whether t is a time that time.Time.MarshalJSON writes as RFC3339Nano does: a year
-// in 0–9999 and a zone offset of whole minutes.
+// in 0–9999 and a zone offset of whole minutes under 24 hours (MarshalJSON refuses larger ones).
 func plainTime(t time.Time) bool {
 	_, offset := t.Zone()
-	return t.Year() >= 0 && t.Year() <= 9999 && offset%60 == 0
+	return t.Year() >= 0 && t.Year() <= 9999 && offset%60 == 0 && -86400 < offset && offset < 86400
 }
 
 // nonFinite returns a value of m that is not a finite number, with its key, if there is one.
@@ -59,8 +59,18 @@ func nonFinite(m map[string]float64) (string, float64, bool) {
 }
 
 // appendJSONValue appends v as json.Marshal writes it. The types a decoded response holds (objects,
-// arrays, strings, json.Number, booleans, null) are written here; anything else goes through json.Marshal.
-func appendJSONValue(b []byte, v any) ([]byte, error) {
+// arrays, strings, json.Number, booleans, null) are written here; anything else, and anything nested deeper
+// than maxAppendDepth (a value built by hand may even hold itself), goes through json.Marshal.
+func appendJSONValue(b []byte, v any) ([]byte, error) { return appendJSONDepth(b, v, 0) }
+
+// maxAppendDepth is the nesting appendJSONValue writes itself.
+const maxAppendDepth = 200
+
+func appendJSONDepth(b []byte, v any, depth int) ([]byte, error) {
+	if depth > maxAppendDepth {
+		data, err := json.Marshal(v) // its cycle check, or its bytes
+		return append(b, data...), err
+	}
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
@@ -77,7 +87,7 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, v...), nil
 	case map[string]any:
-		return appendJSONObject(b, v)
+		return appendJSONObjectDepth(b, v, depth)
 	case []any:
 		if v == nil {
 			return append(b, "null"...), nil
@@ -88,7 +98,7 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = appendJSONValue(b, e); err != nil {
+			if b, err = appendJSONDepth(b, e, depth+1); err != nil {
 				return b, err
 			}
 		}
@@ -99,7 +109,9 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 }
 
 // appendJSONObject appends m with its keys in json.Marshal's order (sorted bytewise).
-func appendJSONObject(b []byte, m map[string]any) ([]byte, error) {
+func appendJSONObject(b []byte, m map[string]any) ([]byte, error) { return appendJSONObjectDepth(b, m, 0) }
+
+func appendJSONObjectDepth(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if m == nil {
 		return append(b, "null"...), nil
 	}
@@ -117,7 +129,7 @@ func appendJSONObject(b []byte, m map[string]any) ([]byte, error) {
 		b = appendJSONString(b, k)
 		b = append(b, ':')
 		var err error
-		if b, err = appendJSONValue(b, m[k]); err != nil {
+		if b, err = appendJSONDepth(b, m[k], depth+1); err != nil {
 			return b, err
 		}
 	}

@@ -10,15 +10,22 @@ import (
 // byte, and returns the extended buffer. It needs no reflection: a recorder that keeps every result of a
 // load run encoded, rather than as maps the garbage collector must walk, pays about a microsecond a call
 // for it (issue 16). A result the fast path does not cover (a memory sample's time outside years 0–9999 or
-// in a zone of odd seconds, a number JSON cannot hold) goes through encoding/json, errors included.
+// in an odd zone, a number JSON cannot hold, an output nested deeper than maxAppendDepth or with a cycle)
+// goes through encoding/json, errors included. On an error, b is returned as it was given.
 func (r *ExecutionResult) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	b, ok, err := r.appendFast(b)
-	if err != nil || ok {
-		return b, err
+	if err != nil {
+		return b[:start], err
+	}
+	if ok {
+		return b, nil
 	}
 	data, err := json.Marshal(r.reflectJSON())
-	return append(b[:start], data...), err
+	if err != nil {
+		return b[:start], err
+	}
+	return append(b[:start], data...), nil
 }
 
 // reflectJSON is the value encoding/json writes for r.

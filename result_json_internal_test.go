@@ -64,8 +64,27 @@ func TestResultAppendJSONMatchesReflection(t *testing.T) {
 		"bad nested":   {Output: map[string]any{"a": []any{map[string]any{"f": math.NaN()}}}},
 		"nil nested":   {Output: map[string]any{"m": map[string]any(nil), "s": []any(nil)}},
 	}
+	deep := map[string]any{}
+	for node, i := deep, 0; i < 3*maxAppendDepth; i++ {
+		next := map[string]any{}
+		node["n"] = []any{next, json.Number("1")}
+		node = next
+	}
+	cases["deep"] = &ExecutionResult{Output: deep}
+	cases["zone 25h"] = &ExecutionResult{Detail: &Detail{MemorySamples: []MemorySample{{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", -25*3600))}}}}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) { requireResultJSON(t, r) })
+	}
+	// An output built by hand that holds itself: an error, as from json.Marshal, and the buffer as given.
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	got, err := (&ExecutionResult{Output: cyclic}).AppendJSON([]byte("prefix"))
+	if err == nil || string(got) != "prefix" {
+		t.Fatalf("a cyclic output: AppendJSON gave %.80q, %v; want the prefix alone and json.Marshal's cycle error", got, err)
+	}
+	got, err = (&ExecutionResult{Output: map[string]any{"a": json.Number("01")}}).AppendJSON([]byte("prefix"))
+	if err == nil || string(got) != "prefix" {
+		t.Fatalf("an invalid number: AppendJSON gave %q, %v; want the prefix alone and an error", got, err)
 	}
 }
 

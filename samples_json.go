@@ -11,7 +11,7 @@ import (
 // AppendJSON appends s as json.Marshal writes it, byte for byte, and returns the extended buffer: a
 // samples.jsonl line without reflection, for writers that record every call (under load, encoding/json's
 // reflection was a third of what recording cost the callers; issue 16). Anything the fast path does not
-// cover (a time outside years 0–9999 or in a zone of odd seconds) goes through json.Marshal, errors
+// cover (a time outside years 0–9999, in a zone of odd seconds or of 24 hours or more) goes through json.Marshal, errors
 // included; a measurement that is not a finite number, which json.Marshal refuses too, is an error that
 // names it.
 func (s Sample) AppendJSON(b []byte) ([]byte, error) {

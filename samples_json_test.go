@@ -38,6 +38,7 @@ func TestSampleAppendJSONMatchesMarshal(t *testing.T) {
 		"zone":     {Begin: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))},
 		"oddzone":  {Begin: time.Date(1850, 1, 2, 3, 4, 5, 0, time.FixedZone("LMT", 1050))},
 		"year0":    {Begin: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"zone24h":  {Begin: time.Date(2025, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 24*3600))},
 		"emptymap": {Measurement: map[string]float64{}},
 	}
 	for name, s := range cases {

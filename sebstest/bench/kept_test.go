@@ -2,6 +2,8 @@ package bench
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,9 +36,7 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 		}
 		fn := "fn-" + strconv.Itoa(i%3)
 		mode := []string{"warm", "cold"}[i%2]
-		if err := kept.add(fn, mode, 128*(i%3+1), data); err != nil {
-			t.Fatal(err)
-		}
+		kept.add(fn, mode, 128*(i%3+1), data)
 		want.AddInvocation(fn, &res)
 		wantRows.Add(128*(i%3+1), mode, &res, nil)
 	}
@@ -49,8 +49,8 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 	file := kept.file
 	var got sebs.ExperimentResult
 	var gotRows sebs.PerfCost
-	if err := kept.addTo(&got, &gotRows); err != nil {
-		t.Fatal(err)
+	if spillErr, err := kept.addTo(&got, &gotRows); spillErr != nil || err != nil {
+		t.Fatal(spillErr, err)
 	}
 	if diff := cmp.Diff(wantRows, gotRows); diff != "" {
 		t.Fatalf("result.csv rows from the kept results (-want +got):\n%s", diff)
@@ -74,5 +74,43 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 	}
 	if _, err := file.Stat(); err == nil {
 		t.Fatal("addTo left the temporary file open")
+	}
+}
+
+// TestKeptResultsSurviveAFailingFile: when the temporary file cannot be written (a full disk), the results
+// stay in memory, every one of them reaches experiments.json, and the failure is reported.
+func TestKeptResultsSurviveAFailingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "read-only")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	readOnly, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := keptResults{file: readOnly} // every write fails
+	big := strings.Repeat("y", keptBlock/2)
+	for i := range 5 {
+		res := sebs.ExecutionResult{RequestID: "r-" + strconv.Itoa(i), Output: map[string]any{"s": big}}
+		data, err := res.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept.add("fn", "warm", 128, data)
+	}
+	if kept.failed == nil || kept.written != 0 {
+		t.Fatalf("writes to a read-only file: failed %v, %d bytes written; the test means the file to fail", kept.failed, kept.written)
+	}
+	var exp sebs.ExperimentResult
+	var rows sebs.PerfCost
+	spillErr, err := kept.addTo(&exp, &rows)
+	if err != nil || spillErr == nil {
+		t.Fatalf("addTo: spill error %v, error %v; want the file's failure reported and no other error", spillErr, err)
+	}
+	if len(exp.Invocations["fn"]) != 5 || len(rows.Rows) != 5 {
+		t.Fatalf("%d invocations and %d rows after the file failed; want all 5", len(exp.Invocations["fn"]), len(rows.Rows))
+	}
+	if got := exp.Invocations["fn"]["r-4"].Output["s"]; got != big {
+		t.Fatalf("the last result's output came back %.20q…; want it whole", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -114,7 +115,7 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	// and waiting for the lock cost them more than the work in it (issue 16; a mutex profile of
 	// BenchmarkLoadOverhead put 43% of all lock waiting here when the line was encoded under the lock).
 	lp := linePool.Get().(*[]byte)
-	defer linePool.Put(lp)
+	defer putLine(lp)
 	var kept []byte                      // the result's JSON, for experiments.json
 	line, err := s.AppendJSON((*lp)[:0]) // without reflection
 	if err != nil {
@@ -131,16 +132,22 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	// drops cold results: samples.jsonl only).
 	warmCold := s.Mode == string(ModeWarm) && s.IsCold
 	keep := !warmCold && callErr == nil && res != nil && !res.Stats.Failure
+	var keepErr error // why a successful call's result cannot be kept: the call then counts as failed
 	if keep {
 		if !r.KeepOutputs {
 			dropHandlerOutput(res)
 		}
 		encoded := len(line)
-		if line, err = res.AppendJSON(line); err != nil {
-			return fmt.Errorf("bench: record result of request %q: %w", s.RequestID, err)
+		line, keepErr = res.AppendJSON(line)
+		if keepErr == nil && len(line)-encoded > math.MaxInt32 {
+			keepErr = fmt.Errorf("its JSON is %d bytes, more than experiments.json can keep of one call", len(line)-encoded)
 		}
 		*lp = line
 		line, kept = line[:encoded], line[encoded:]
+		if keepErr != nil {
+			keepErr = fmt.Errorf("bench: record result of request %q: %w", s.RequestID, keepErr)
+			keep, callErr = false, keepErr
+		}
 	}
 
 	r.mu.Lock()
@@ -163,16 +170,22 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	r.exp.Observe(recorded)
 	if !keep { // a failure: counted in statistics, no row, no invocation
 		r.perf.Add(cfg.Memory, s.Mode, res, callErr)
-		return nil
+		return keepErr
 	}
-	if err := r.kept.add(s.Function, s.Mode, cfg.Memory, kept); err != nil { // row and invocation at Close
-		return fmt.Errorf("bench: record request %q: %w", s.RequestID, err)
-	}
+	r.kept.add(s.Function, s.Mode, cfg.Memory, kept) // its row and invocation are made at Close
 	return nil
 }
 
-// linePool holds the buffers record encodes samples.jsonl lines into, one per call under way.
-var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+// linePool holds the buffers record encodes samples.jsonl lines (and the calls' results) into, one per
+// call under way.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// putLine returns a buffer to linePool unless a large result grew it: the pool is for the common size.
+func putLine(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		linePool.Put(b)
+	}
+}
 
 // Samples are written in blocks rather than a write(2) per call, which under load cost the caller a
 // system call each: a block goes out when samplesBuffer bytes are pending or when the last one is

@@ -48,6 +48,7 @@ func BenchmarkRecord(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { _ = rec.Close() }) // after a failure; the Close below reports its errors
 		for b.Loop() {
 			res := decode(b)
 			if err := rec.record(sample(res), res, cfg); err != nil {

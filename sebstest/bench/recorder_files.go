@@ -40,11 +40,12 @@ func (r *Recorder) Close() error {
 	}
 	defer unlock()
 	if r.calls > 0 {
-		if err := r.kept.addTo(&r.exp, &r.perf); err != nil {
-			errs = append(errs, err)
-		} else {
-			errs = append(errs, r.mergeExperiments(), r.mergePerfCost())
+		spillErr, err := r.kept.addTo(&r.exp, &r.perf)
+		if spillErr != nil {
+			errs = append(errs, fmt.Errorf("%w (the results were kept in memory instead; the files are complete)", spillErr))
 		}
+		// On err some results could not be read back: the files get every other one, and Close says so.
+		errs = append(errs, err, r.mergeExperiments(), r.mergePerfCost())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bench: close recorder of %s: %w", r.dir, err)

@@ -296,3 +296,39 @@ func TestRecorderRefusesCorruptFiles(t *testing.T) {
 		t.Error("corrupt experiments.json overwritten")
 	}
 }
+
+// TestRecorderUnencodableResult: a result whose output cannot be written as JSON (built by hand, holding
+// itself) is an error naming the request; its sample is still written, and the call counts as failed.
+func TestRecorderUnencodableResult(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := NewRecorder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	res := &sebs.ExecutionResult{RequestID: "r-cyclic", Output: cyclic}
+	s := sebs.Sample{Benchmark: "sleep", Function: "fn", Language: "go", Mode: "cold", Size: "test",
+		RequestID: "r-cyclic", Begin: time.Now(), ClientNS: 1000}
+	if err := rec.Record(s, res, 128); err == nil || !strings.Contains(err.Error(), `"r-cyclic"`) {
+		t.Fatalf("recording an unencodable result: %v; want an error naming the request", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+	if err != nil || len(samples) != 1 {
+		t.Fatalf("samples.jsonl: %d samples, %v; want the call's sample", len(samples), err)
+	}
+	var exp sebs.ExperimentResult
+	data, err := os.ReadFile(filepath.Join(dir, experimentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	if st := exp.Statistics; st == nil || st.FailuresCount != 1 || len(exp.Invocations["fn"]) != 0 {
+		t.Fatalf("experiments.json statistics %+v, invocations %v; want the call counted as one failure", exp.Statistics, exp.Invocations)
+	}
+}
