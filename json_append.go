@@ -109,7 +109,9 @@ func appendJSONDepth(b []byte, v any, depth int) ([]byte, error) {
 }
 
 // appendJSONObject appends m with its keys in json.Marshal's order (sorted bytewise).
-func appendJSONObject(b []byte, m map[string]any) ([]byte, error) { return appendJSONObjectDepth(b, m, 0) }
+func appendJSONObject(b []byte, m map[string]any) ([]byte, error) {
+	return appendJSONObjectDepth(b, m, 0)
+}
 
 func appendJSONObjectDepth(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if m == nil {
