@@ -99,10 +99,10 @@ func (t *ExecutionTimes) appendJSON(b []byte) (_ []byte, ok bool) {
 	b = append(b, `,"client":`...)
 	b = strconv.AppendInt(b, t.Client, 10)
 	if !t.ClientBegin.IsZero() {
-		b = appendJSONString(append(b, `,"client_begin":`...), formatUpstreamTime(t.ClientBegin))
+		b = appendUpstreamTime(append(b, `,"client_begin":`...), t.ClientBegin)
 	}
 	if !t.ClientEnd.IsZero() {
-		b = appendJSONString(append(b, `,"client_end":`...), formatUpstreamTime(t.ClientEnd))
+		b = appendUpstreamTime(append(b, `,"client_end":`...), t.ClientEnd)
 	}
 	if t.HTTPFirstByteReturn != nil {
 		if b, ok = appendJSONFloatPtr(append(b, `,"http_first_byte_return":`...), t.HTTPFirstByteReturn); !ok {

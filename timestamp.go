@@ -37,6 +37,22 @@ func formatUpstreamTime(t time.Time) string {
 	return t.Format(upstreamLayout)
 }
 
+// appendUpstreamTime appends formatUpstreamTime(t) as a JSON string. Its
+// characters (digits, '-', ':', '.', ' ' and, for a year beyond 9999, more
+// digits or a sign) need no escaping.
+func appendUpstreamTime(b []byte, t time.Time) []byte {
+	if name, _ := t.Zone(); name != naiveZone {
+		t = t.In(time.Local)
+	}
+	layout := upstreamLayout
+	if t.Nanosecond()/1000 == 0 {
+		layout = upstreamLayoutNoFrac
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, layout)
+	return append(b, '"')
+}
+
 // parseUpstreamTime reads upstream's str(datetime), naive (local time) or
 // with a UTC offset, and also accepts RFC 3339.
 //
