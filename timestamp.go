@@ -28,26 +28,27 @@ const naiveZone = "naive"
 // truncated to microseconds; a time read from a naive string in a gap of
 // the local zone is written as it was read.
 func formatUpstreamTime(t time.Time) string {
+	t, layout := upstreamForm(t)
+	return t.Format(layout)
+}
+
+// upstreamForm returns t in the zone upstream's str(datetime) shows it in,
+// and the layout that writes it as upstream does.
+func upstreamForm(t time.Time) (time.Time, string) {
 	if name, _ := t.Zone(); name != naiveZone {
 		t = t.In(time.Local)
 	}
 	if t.Nanosecond()/1000 == 0 {
-		return t.Format(upstreamLayoutNoFrac)
+		return t, upstreamLayoutNoFrac
 	}
-	return t.Format(upstreamLayout)
+	return t, upstreamLayout
 }
 
 // appendUpstreamTime appends formatUpstreamTime(t) as a JSON string. Its
 // characters (digits, '-', ':', '.', ' ' and, for a year beyond 9999, more
 // digits or a sign) need no escaping.
 func appendUpstreamTime(b []byte, t time.Time) []byte {
-	if name, _ := t.Zone(); name != naiveZone {
-		t = t.In(time.Local)
-	}
-	layout := upstreamLayout
-	if t.Nanosecond()/1000 == 0 {
-		layout = upstreamLayoutNoFrac
-	}
+	t, layout := upstreamForm(t)
 	b = append(b, '"')
 	b = t.AppendFormat(b, layout)
 	return append(b, '"')

@@ -163,14 +163,7 @@ func TestRecorderKeepsWarmColdCallsOutOfUpstreamFiles(t *testing.T) {
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var exp sebs.ExperimentResult
-	data, err := os.ReadFile(filepath.Join(dir, experimentsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatal(err)
-	}
+	exp := readExperiments(t, dir)
 	if got := slices.Sorted(maps.Keys(exp.Invocations["sleep"])); !slices.Equal(got, []string{"w1"}) {
 		t.Errorf("experiments.json holds %q, want only the warm call w1", got)
 	}
@@ -320,15 +313,22 @@ func TestRecorderUnencodableResult(t *testing.T) {
 	if err != nil || len(samples) != 1 {
 		t.Fatalf("samples.jsonl: %d samples, %v; want the call's sample", len(samples), err)
 	}
-	var exp sebs.ExperimentResult
+	exp := readExperiments(t, dir)
+	if st := exp.Statistics; st == nil || st.FailuresCount != 1 || len(exp.Invocations["fn"]) != 0 {
+		t.Fatalf("experiments.json statistics %+v, invocations %v; want the call counted as one failure", exp.Statistics, exp.Invocations)
+	}
+}
+
+// readExperiments reads the experiments.json a Recorder wrote in dir.
+func readExperiments(t *testing.T, dir string) sebs.ExperimentResult {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, experimentsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
+	var exp sebs.ExperimentResult
 	if err := json.Unmarshal(data, &exp); err != nil {
 		t.Fatal(err)
 	}
-	if st := exp.Statistics; st == nil || st.FailuresCount != 1 || len(exp.Invocations["fn"]) != 0 {
-		t.Fatalf("experiments.json statistics %+v, invocations %v; want the call counted as one failure", exp.Statistics, exp.Invocations)
-	}
+	return exp
 }
