@@ -141,8 +141,8 @@ type bencher struct {
 	conc int
 	body json.RawMessage
 
-	mu           sync.Mutex    // guards calls and provider while concurrent callers finish their calls
-	calls        []callFigures // every call, in completion order
+	mu           sync.Mutex // guards tally and provider while concurrent callers finish their calls
+	tally        tally      // the calls' figures, summed as they finish (tally.go)
 	loopBegin    time.Time
 	loopEnd      time.Time
 	coldExcluded int
@@ -191,6 +191,5 @@ func newBencher(b *testing.B, fns []*sebstest.Function, spec Spec) (*bencher, er
 	spec.Recorder.noteConcurrency(conc)
 	return &bencher{
 		b: b, ctx: b.Context(), fns: fns, spec: spec, conc: conc, body: body,
-		calls: make([]callFigures, 0, 1024),
 	}, nil
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"math"
-	"slices"
 	"time"
 
 	"github.com/gosebs/sebs"
@@ -52,74 +51,33 @@ func (bn *bencher) sample(o outcome, err error) sebs.Sample {
 	return s
 }
 
-// callFigures is what report needs of a call: numbers only, so that keeping every call of a long run
-// costs the garbage collector nothing to scan (a sebs.Sample holds strings and pointers).
-type callFigures struct {
-	clientNS, startupNS, firstByteNS, serverNS int64
-	coldStartNS                                int64 // with coldStarted: the call's container start
-	memoryPeak                                 uint64
-	coldStarted, isCold                        bool
-}
-
-// figures returns the part of s that report uses.
-func figures(s sebs.Sample) callFigures {
-	c := callFigures{clientNS: s.ClientNS, startupNS: s.HTTPStartupNS, firstByteNS: s.FirstByteNS, serverNS: s.ServerNS,
-		memoryPeak: s.MemoryPeakBytes, isCold: s.IsCold}
-	if s.ColdStart != nil {
-		c.coldStarted, c.coldStartNS = true, int64(s.ColdStart.Total())
-	}
-	return c
-}
-
-// report computes the metrics from the samples and reports them; see Run for their definitions.
+// report computes the metrics from the calls' tally and reports them; see Run for their definitions.
 func (bn *bencher) report() {
-	var (
-		n, coldStarts                      int
-		client, startup, firstByte, server float64
-		coldStartSum                       float64
-		peak                               uint64
-	)
-	clients := make([]int64, 0, len(bn.calls))
-	for _, c := range bn.calls {
-		peak = max(peak, c.memoryPeak)
-		if c.coldStarted {
-			coldStarts++
-			coldStartSum += float64(c.coldStartNS)
-		}
-		if bn.spec.Mode == ModeWarm && c.isCold {
-			bn.coldExcluded++
-			continue
-		}
-		n++
-		client += float64(c.clientNS)
-		startup += float64(c.startupNS)
-		firstByte += float64(c.firstByteNS)
-		server += float64(c.serverNS)
-		clients = append(clients, c.clientNS)
-	}
-	peak = max(peak, bn.peakMemory())
+	t := &bn.tally
+	bn.coldExcluded += t.coldExcluded
+	peak := max(t.peak, bn.peakMemory())
 	b := bn.b
-	if n > 0 {
-		fn := float64(n)
-		b.ReportMetric(client/fn, "client-ns/call")
-		b.ReportMetric(startup/fn, "http-startup-ns/call")
-		b.ReportMetric(firstByte/fn, "first-byte-ns/call")
-		if server > 0 { // functions that report no handler time (Lambda's have provider-exec-ns/call) get none
-			b.ReportMetric(server/fn, "server-ns/call")
+	if t.n > 0 {
+		fn := float64(t.n)
+		b.ReportMetric(t.client/fn, "client-ns/call")
+		b.ReportMetric(t.startup/fn, "http-startup-ns/call")
+		b.ReportMetric(t.firstByte/fn, "first-byte-ns/call")
+		if t.server > 0 { // functions that report no handler time (Lambda's have provider-exec-ns/call) get none
+			b.ReportMetric(t.server/fn, "server-ns/call")
 		}
-		slices.Sort(clients)
+		clients := t.clients.sorted()
 		b.ReportMetric(float64(nearestRank(clients, 50)), "p50-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 99)), "p99-client-ns")
-	} else if len(bn.calls) > 0 {
+	} else if t.calls > 0 {
 		bn.logf("bench: %s mode: all %d calls were cold, so no time metrics; run longer (-benchtime) or warm the function first",
-			bn.spec.Mode, len(bn.calls))
+			bn.spec.Mode, t.calls)
 	}
 	if bn.spec.Mode == ModeWarm {
 		b.ReportMetric(float64(bn.coldExcluded), "cold-excluded")
 	}
-	if coldStarts > 0 {
-		b.ReportMetric(coldStartSum/float64(coldStarts), "coldstart-ns/start")
+	if t.coldStarts > 0 {
+		b.ReportMetric(t.coldStartSum/float64(t.coldStarts), "coldstart-ns/start")
 	}
 	if peak > 0 {
 		b.ReportMetric(float64(peak), "peak-mem-B")

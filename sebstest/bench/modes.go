@@ -223,7 +223,7 @@ func (bn *bencher) finish(o outcome) error {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
 	bn.mu.Lock()
-	bn.calls = append(bn.calls, figures(s))
+	bn.tally.add(&s, bn.spec.Mode == ModeWarm)
 	bn.provider.add(bn.spec.Mode, o.res)
 	bn.mu.Unlock()
 	if rerr := bn.spec.Recorder.record(s, o.res, o.fn.Config); rerr != nil && err == nil {
