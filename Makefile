@@ -99,7 +99,7 @@ bench-overhead:
 ## result) on the same image, and a warm invocation against plain net/http on the same container. Six
 ## rounds; odd rounds run the list forwards, even rounds backwards, so neither side always follows the
 ## Docker churn of the cold starts.
-HARNESS_BENCHES = ColdStart/impl=sebstest ColdStart/impl=docker-api \
+HARNESS_BENCHES = ColdStart/impl=sebstest ColdStart/impl=docker-api ColdStart/impl=sebstest-published ColdStart/impl=docker-api-published \
 	WarmInvoke/mode=fresh/impl=sebs WarmInvoke/mode=fresh/impl=net-http \
 	WarmInvoke/mode=keepalive/impl=sebs WarmInvoke/mode=keepalive/impl=net-http
 bench-harness:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
@@ -23,6 +24,12 @@ func TestSecurityDefaultsGo(t *testing.T) {
 	checkSecurityDefaults(t, sebs.LanguageGo, true)
 }
 
+// TestSecurityPublishedPort: a function invoked on its published port (WithPublishedPort; the path
+// remote engines and Docker Desktop take) publishes it on 127.0.0.1 only.
+func TestSecurityPublishedPort(t *testing.T) {
+	checkSecurityDefaults(t, sebs.LanguageGo, true, sebstest.WithPublishedPort())
+}
+
 // TestSecurityDefaultsPython inspects the container of a Python function (not in -short: the first run
 // on a machine builds the Python image). Its root file system stays writable.
 func TestSecurityDefaultsPython(t *testing.T) {
@@ -32,16 +39,22 @@ func TestSecurityDefaultsPython(t *testing.T) {
 	checkSecurityDefaults(t, sebs.LanguagePython, false)
 }
 
-// checkSecurityDefaults starts the sleep fixture in lang and asserts, on the engine's view of its
-// container: ports published on 127.0.0.1 only, not privileged, all capabilities dropped and none
+// checkSecurityDefaults starts the sleep fixture in lang (with more options) and asserts, on the engine's
+// view of its container: ports published on 127.0.0.1 only (none at all when the function is invoked on
+// its bridge address, issue 16), not privileged, all capabilities dropped and none
 // added, no-new-privileges, memory and PID limits, no Docker socket mounted, a non-root user, and a
 // read-only root file system when readOnly.
-func checkSecurityDefaults(t *testing.T, lang sebs.Language, readOnly bool) {
+func checkSecurityDefaults(t *testing.T, lang sebs.Language, readOnly bool, more ...testcontainers.ContainerCustomizer) {
 	cli := testDocker(t)
-	fn := sebstest.New(t, sebstest.Fixture("sleep", lang),
-		sebstest.WithConfig(sebs.FunctionConfig{Timeout: 10, Memory: securityMemoryMB}))
+	fn := sebstest.New(t, sebstest.Fixture("sleep", lang), append([]testcontainers.ContainerCustomizer{
+		sebstest.WithConfig(sebs.FunctionConfig{Timeout: 10, Memory: securityMemoryMB})}, more...)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	first, err := fn.Invoke(ctx, map[string]any{"sleep": 0})
+	if err != nil {
+		t.Fatalf("the function does not answer under these restrictions: %v", err)
+	}
+	published := first.Detail == nil || first.Detail.Address != "bridge"
 	res, err := cli.ContainerInspect(ctx, fn.ContainerID(), client.ContainerInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -52,8 +65,8 @@ func checkSecurityDefaults(t *testing.T, lang sebs.Language, readOnly bool) {
 		t.Fatalf("container %.12s inspects without host config, config or network settings", c.ID)
 	}
 
-	checkLoopbackPorts(t, hc.PortBindings, "host config port bindings")
-	checkLoopbackPorts(t, c.NetworkSettings.Ports, "published ports")
+	checkLoopbackPorts(t, hc.PortBindings, "host config port bindings", published)
+	checkLoopbackPorts(t, c.NetworkSettings.Ports, "published ports", published)
 	if hc.Privileged {
 		t.Error("the container is privileged")
 	}
@@ -98,8 +111,9 @@ func checkSecurityDefaults(t *testing.T, lang sebs.Language, readOnly bool) {
 	}
 }
 
-// checkLoopbackPorts fails the test unless every binding is on 127.0.0.1 and at least one exists.
-func checkLoopbackPorts(t *testing.T, ports network.PortMap, what string) {
+// checkLoopbackPorts fails the test unless every binding is on 127.0.0.1, and at least one exists when
+// published, none otherwise.
+func checkLoopbackPorts(t *testing.T, ports network.PortMap, what string, published bool) {
 	t.Helper()
 	n := 0
 	for p, bs := range ports {
@@ -110,7 +124,10 @@ func checkLoopbackPorts(t *testing.T, ports network.PortMap, what string) {
 			}
 		}
 	}
-	if n == 0 {
-		t.Errorf("%s: none", what)
+	if published && n == 0 {
+		t.Errorf("%s: none, for a function invoked on its published port", what)
+	}
+	if !published && n > 0 {
+		t.Errorf("%s: %d, for a function invoked on its bridge address, which needs none", what, n)
 	}
 }

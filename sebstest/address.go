@@ -135,22 +135,25 @@ func (f *Function) containerPort() uint16 {
 
 // resolveAddress decides how inst is reached before the readiness wait, so that readiness polls the
 // address the calls will use: its bridge address when [Function.bridgeAddress] finds one, else the
-// published port, with the reason logged to the progress writer unless the caller asked for it.
-func (f *Function) resolveAddress(ctx context.Context, inst *instance) {
+// published port. It returns why the bridge address is not used ("" when it is), and logs that reason to
+// the progress writer unless the caller asked for the published port, or the container has none
+// (launch then starts it again with one).
+func (f *Function) resolveAddress(ctx context.Context, inst *instance) string {
 	if f.egress != nil { // WithoutEgress: an internal network; the forwarder on 127.0.0.1 is the way in
 		inst.host, inst.address = "", addrPublished
-		return
+		return ""
 	}
 	ip, reason := f.bridgeAddress(ctx, inst.id)
 	if ip.IsValid() {
 		inst.host, inst.address = ip.String(), addrBridge
-		return
+		return ""
 	}
 	inst.host, inst.address = "", addrPublished
-	if !f.s.published {
+	if !f.s.published && !f.unpublished.Load() {
 		fmt.Fprintf(f.s.progress, "sebstest: %s: invoking %s on its published port, not its bridge address: %s\n",
 			f.spec.ref, engine.ShortID(inst.id), reason)
 	}
+	return reason
 }
 
 // readPort sets the port inst is invoked on: the function's own port on its bridge address, else the

@@ -26,8 +26,8 @@ import (
 
 // GoFunction builds the Go main package in dir (a function written on package serve, or any program that
 // serves the SeBS protocol on port 9000) into a static binary and an image FROM scratch that holds only
-// that binary. The image is tagged sebs-go-<name>:<hash of the binary>, so building an unchanged function
-// again costs one cached go build and no image build.
+// that binary. The image is tagged sebs-go-<name>:<hash of the binary and the image's recipe>, so building
+// an unchanged function again costs one cached go build and no image build.
 func GoFunction(dir string) Source { return goSource{dir: dir} }
 
 type goSource struct{ dir string }
@@ -46,7 +46,7 @@ func (g goSource) resolve(ctx context.Context, eng *engine.Engine, progress io.W
 	if err != nil {
 		return spec{}, err
 	}
-	ref := "sebs-go-" + name + ":" + sum[:16]
+	ref := "sebs-go-" + name + ":" + imageTag(sum)
 	if err := ensureScratchImage(ctx, eng, ref, bin, progress); err != nil {
 		return spec{}, err
 	}
@@ -179,12 +179,19 @@ func ensureScratchImage(ctx context.Context, eng *engine.Engine, ref string, bin
 	return nil
 }
 
-// scratchDockerfile runs the function as an unprivileged user; a scratch image has no shell and no
-// other file, so the function is all there is.
+// imageTag is the tag of the image of the binary whose SHA-256 is sum (hex): 16 hex digits of the hash of
+// sum and the image's recipe, so that a change of recipe builds new images.
+func imageTag(sum string) string {
+	h := sha256.Sum256([]byte(sum + "\x00" + scratchDockerfile))
+	return hex.EncodeToString(h[:8])
+}
+
+// scratchDockerfile runs the function as an unprivileged user; a scratch image has no shell and no other
+// file, so the function is all there is. It declares no port (issue 16): testcontainers-go would publish a
+// declared one on every interface when sebstest creates a container without a published port (publish.go).
 const scratchDockerfile = `FROM scratch
 COPY function /function
 USER 65534:65534
-EXPOSE 9000
 ENTRYPOINT ["/function"]
 `
 

@@ -27,7 +27,8 @@
 //
 // Options: this package's [Option]s and testcontainers-go's own customizers (testcontainers.WithEnv,
 // WithLabels, WithCmd, WithHostConfigModifier, WithWaitStrategy, …) go in one list; testcontainers' apply
-// after ours. Every container has its ports on 127.0.0.1 only, the function config's memory limit, a PID
+// after ours. Every container has its ports on 127.0.0.1 only (none when it is invoked on its bridge
+// address), the function config's memory limit, a PID
 // limit, all capabilities dropped and no-new-privileges; readiness is [ForProtocol], a 2 ms poll of the
 // function's protocol, unless the caller passes a wait strategy of their own.
 //
@@ -37,7 +38,9 @@
 // a remote engine, a network whose gateway is not on this machine), or with [WithPublishedPort], the port
 // published on the host is used instead, the reason logged to the progress writer. Each result's
 // detail.address says which ("bridge" or "published"); a cold start moves the function to its new
-// container's address.
+// container's address. A container invoked on its bridge address is created with no published port, as
+// upstream's are on Linux: the proxy would cost every start and removal (should its address not answer
+// after all, it is started again with its port published, as are the function's later containers).
 //
 // Measurement: every start times its phases ([sebs.Startup]: create, start, ready); [Function.ColdStart]
 // and [Function.ColdInvoke] force cold starts (a new container, or a restart: [ColdMode]);

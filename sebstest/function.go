@@ -31,6 +31,9 @@ type Function struct {
 	mem     *memoryLog   // nil when memory is not sampled
 	egress  *egress      // issue 10: the network and forwarder of WithoutEgress (egress.go); nil otherwise
 	lambda  *lambdaRun   // an AWS Lambda function's trigger and log follower (lambda_run.go), or nil
+	// unpublished: containers are created without a published port, to be invoked on their bridge
+	// address (issue 16, publish.go).
+	unpublished atomic.Bool
 
 	stopOnce sync.Once
 	stopped  atomic.Bool // Stop began: Invoke sends nothing

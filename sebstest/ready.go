@@ -103,7 +103,9 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
 	}
 	began := time.Now()
-	f.resolveAddress(ctx, inst) // issue 16: bridge address or published port (address.go)
+	if reason := f.resolveAddress(ctx, inst); reason != "" && f.unpublished.Load() {
+		return fmt.Errorf("%w: %s", errUnreachable, reason) // no published port to fall back on: launch republishes
+	}
 	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
 	var (
 		waitOn  wait.StrategyTarget = tgt

@@ -125,6 +125,7 @@ func start(ctx context.Context, eng *engine.Engine, src Source, s *settings) (*F
 		return nil, fmt.Errorf("sebstest: start %s: %w", sp.ref, err)
 	}
 	f.lambdaPort()
+	f.planPorts(ctx)                  // issue 16: no published port when the bridge address will do (publish.go)
 	inst, err := f.firstInstance(ctx) // issue 16: WithoutFirstStart launches none (deferred.go)
 	if err != nil {
 		_ = f.closeEgress(context.WithoutCancel(ctx)) // issue 10

@@ -38,7 +38,7 @@ type Image struct {
 	Ref string
 	// Name is the function's name: its directory's base name, made fit for a tag.
 	Name string
-	// Hash is the SHA-256 (hex) of the function's binary and the emulator's, which is all the image holds.
+	// Hash is the SHA-256 (hex) of the function's binary, the emulator's and the image's recipe.
 	Hash string
 }
 
@@ -48,7 +48,6 @@ const dockerfile = `FROM scratch
 COPY aws-lambda-rie /aws-lambda-rie
 COPY bootstrap /var/task/bootstrap
 USER 65534:65534
-EXPOSE 8080
 ENTRYPOINT ["/aws-lambda-rie", "/var/task/bootstrap"]
 `
 
@@ -75,6 +74,7 @@ func Build(ctx context.Context, eng *client.Client, dir string, opts Options) (I
 	h := sha256.New()
 	h.Write(emulator)
 	h.Write(bootstrap)
+	h.Write([]byte(dockerfile))
 	img := Image{Name: tagName(filepath.Base(abs)), Hash: hex.EncodeToString(h.Sum(nil))}
 	img.Ref = "sebs-lambda-go-" + img.Name + ":" + img.Hash[:16]
 	files := []buildctx.File{

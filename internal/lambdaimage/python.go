@@ -26,7 +26,6 @@ COPY bootstrap /var/runtime/bootstrap
 ENV LAMBDA_TASK_ROOT=/var/task _HANDLER=handler.handler PYTHONDONTWRITEBYTECODE=1
 WORKDIR /var/task
 USER 65534:65534
-EXPOSE 8080
 ENTRYPOINT ["/aws-lambda-rie", "/var/runtime/bootstrap"]
 CMD []
 `
@@ -54,6 +53,7 @@ func BuildPython(ctx context.Context, eng *client.Client, base string, opts Opti
 	fmt.Fprintf(h, "%s\x00", ins.ID)
 	h.Write(emulator)
 	h.Write(lambdapython.Bootstrap)
+	h.Write([]byte(pythonDockerfile))
 	img := Image{Name: "python", Hash: hex.EncodeToString(h.Sum(nil))}
 	img.Ref = "sebs-lambda-python:" + img.Hash[:16]
 	files := []buildctx.File{
