@@ -32,25 +32,34 @@ func TestTallyMatchesCalls(t *testing.T) {
 		for i := range calls {
 			got.add(&calls[i], warm)
 		}
-		var want tally
-		var clients []int64
-		for _, s := range calls {
-			want.calls++
+		// The reference: the calls the metrics count, then each figure summed over them in order.
+		kept := slices.Clone(calls)
+		if warm {
+			kept = slices.DeleteFunc(kept, func(s sebs.Sample) bool { return s.IsCold })
+		}
+		sum := func(of func(sebs.Sample) int64) (total float64) {
+			for _, s := range kept {
+				total += float64(of(s))
+			}
+			return total
+		}
+		want := tally{
+			calls: len(calls), n: len(kept), coldExcluded: len(calls) - len(kept),
+			client:    sum(func(s sebs.Sample) int64 { return s.ClientNS }),
+			startup:   sum(func(s sebs.Sample) int64 { return s.HTTPStartupNS }),
+			firstByte: sum(func(s sebs.Sample) int64 { return s.FirstByteNS }),
+			server:    sum(func(s sebs.Sample) int64 { return s.ServerNS }),
+		}
+		clients := make([]int64, 0, len(kept))
+		for _, s := range kept {
+			clients = append(clients, s.ClientNS)
+		}
+		for _, s := range calls { // cold starts and memory count every call, cold or not
 			want.peak = max(want.peak, s.MemoryPeakBytes)
 			if s.ColdStart != nil {
 				want.coldStarts++
 				want.coldStartSum += float64(s.ColdStart.Total())
 			}
-			if warm && s.IsCold {
-				want.coldExcluded++
-				continue
-			}
-			want.n++
-			want.client += float64(s.ClientNS)
-			want.startup += float64(s.HTTPStartupNS)
-			want.firstByte += float64(s.FirstByteNS)
-			want.server += float64(s.ServerNS)
-			clients = append(clients, s.ClientNS)
 		}
 		slices.Sort(clients)
 		require.Equal(t, clients, got.clients.sorted(), "warm=%v: client times", warm)
