@@ -188,7 +188,8 @@ type addressPath struct {
 }
 
 // addressPaths returns the ways fn's container (started with its port published) can be reached: its
-// bridge address, where sebstest would use it (a local engine on Linux), and its published port.
+// bridge address, where sebstest would use it (a local engine on Linux) and a connect reaches it from here
+// (not with rootless Docker or Docker Desktop), and its published port.
 func addressPaths(b *testing.B, fn *sebstest.Function) []addressPath {
 	b.Helper()
 	ctx := context.Background()
@@ -204,8 +205,13 @@ func addressPaths(b *testing.B, fn *sebstest.Function) []addressPath {
 	var paths []addressPath
 	if runtime.GOOS == "linux" && eng.Local() {
 		for _, ep := range res.Container.NetworkSettings.Networks {
-			if ep != nil && ep.IPAddress.Is4() {
-				paths = append(paths, addressPath{name: "bridge", url: net.JoinHostPort(ep.IPAddress.String(), "9000"), port: 9000})
+			if ep == nil || !ep.IPAddress.Is4() {
+				continue
+			}
+			addr := net.JoinHostPort(ep.IPAddress.String(), "9000")
+			if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+				_ = c.Close()
+				paths = append(paths, addressPath{name: "bridge", url: addr, port: 9000})
 				break
 			}
 		}

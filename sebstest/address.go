@@ -48,27 +48,50 @@ const bridgeConnectTimeout = time.Second
 // address must be on a network whose gateway is one of this machine's own interface addresses (the
 // engine's bridge is here, so traffic stays on our engine's networks), and a TCP connect to it must be
 // accepted or refused, not time out or find no route.
-func (f *Function) bridgeAddress(ctx context.Context, id string) (netip.Addr, string) {
+//
+// It fails, for the caller to remove the container, when the container publishes a port beyond the engine's
+// bind address (issue 16: a port its image declares, published by testcontainers-go on every interface
+// when sebstest asked for none; [Function.publishReason] checks the image first, this checks the container).
+func (f *Function) bridgeAddress(ctx context.Context, id string) (netip.Addr, string, error) {
 	switch {
 	case f.s.published:
-		return netip.Addr{}, "WithPublishedPort"
+		return netip.Addr{}, "WithPublishedPort", nil
 	case runtime.GOOS != "linux":
-		return netip.Addr{}, "containers are not on this machine's network on " + runtime.GOOS
+		return netip.Addr{}, "containers are not on this machine's network on " + runtime.GOOS, nil
 	case !f.eng.Local():
-		return netip.Addr{}, "the engine " + f.eng.DaemonHost() + " is not on this machine"
+		return netip.Addr{}, "the engine " + f.eng.DaemonHost() + " is not on this machine", nil
 	}
 	res, err := f.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
-		return netip.Addr{}, fmt.Sprintf("inspect container %s: %v", engine.ShortID(id), err)
+		return netip.Addr{}, fmt.Sprintf("inspect container %s: %v", engine.ShortID(id), err), nil
+	}
+	if err := boundBeyond(res.Container.HostConfig, f.ep.BindIP); err != nil {
+		return netip.Addr{}, "", fmt.Errorf("container %s: %w", engine.ShortID(id), err)
 	}
 	ip, reason := localBridgeIP(res.Container.NetworkSettings, localAddrs())
 	if !ip.IsValid() {
-		return ip, reason
+		return ip, reason, nil
 	}
 	if err := probeConnect(ctx, netip.AddrPortFrom(ip, f.containerPort())); err != nil {
-		return netip.Addr{}, err.Error()
+		return netip.Addr{}, err.Error(), nil
 	}
-	return ip, ""
+	return ip, "", nil
+}
+
+// boundBeyond returns an error naming the first port hc publishes on another host address than bindIP.
+func boundBeyond(hc *container.HostConfig, bindIP netip.Addr) error {
+	if hc == nil {
+		return nil
+	}
+	for p, bindings := range hc.PortBindings {
+		for _, b := range bindings {
+			if b.HostIP != bindIP {
+				return fmt.Errorf("port %s is published on %q, beyond %s; refused (an image that declares ports "+
+					"must not change between starts: sebstest checks the image before the first)", p, b.HostIP, bindIP)
+			}
+		}
+	}
+	return nil
 }
 
 // localBridgeIP picks the container's IPv4 address on the first network (by name) whose gateway is one
@@ -137,23 +160,26 @@ func (f *Function) containerPort() uint16 {
 // address the calls will use: its bridge address when [Function.bridgeAddress] finds one, else the
 // published port. It returns why the bridge address is not used ("" when it is), and logs that reason to
 // the progress writer unless the caller asked for the published port, or the container has none
-// (launch then starts it again with one).
-func (f *Function) resolveAddress(ctx context.Context, inst *instance) string {
+// (launch then starts it again with one). The error is bridgeAddress's: a port published too widely.
+func (f *Function) resolveAddress(ctx context.Context, inst *instance) (string, error) {
 	if f.egress != nil { // WithoutEgress: an internal network; the forwarder on 127.0.0.1 is the way in
 		inst.host, inst.address = "", addrPublished
-		return ""
+		return "", nil
 	}
-	ip, reason := f.bridgeAddress(ctx, inst.id)
+	ip, reason, err := f.bridgeAddress(ctx, inst.id)
+	if err != nil {
+		return "", err
+	}
 	if ip.IsValid() {
 		inst.host, inst.address = ip.String(), addrBridge
-		return ""
+		return "", nil
 	}
 	inst.host, inst.address = "", addrPublished
-	if !f.s.published && !f.unpublished.Load() {
+	if !f.s.published && !inst.unpublished {
 		fmt.Fprintf(f.s.progress, "sebstest: %s: invoking %s on its published port, not its bridge address: %s\n",
 			f.spec.ref, engine.ShortID(inst.id), reason)
 	}
-	return reason
+	return reason, nil
 }
 
 // readPort sets the port inst is invoked on: the function's own port on its bridge address, else the

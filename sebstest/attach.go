@@ -154,9 +154,16 @@ func attach(ctx context.Context, eng *engine.Engine, s *settings, lf *sebs.Local
 		}
 	}
 	f := &Function{eng: eng, s: s, spec: sp, ep: eng.Endpoint()}
+	f.planPorts(ctx) // issue 16: its cold starts publish a port only where a started function's would (publish.go)
 	inst := &instance{id: res.Container.ID}
-	f.resolveAddress(ctx, inst) // issue 16: bridge address or published port (address.go)
+	if _, err := f.resolveAddress(ctx, inst); err != nil { // issue 16: bridge address or published port (address.go)
+		return nil, err
+	}
 	if err := f.readPort(ctx, inst); err != nil {
+		if s.published {
+			err = fmt.Errorf("%w (WithPublishedPort: a container invoked on its bridge address publishes no port; "+
+				"attach without WithPublishedPort, or start the function with it)", err)
+		}
 		return nil, err
 	}
 	if err := verifyHost(lf.URL, f.ep.Host, inst.host); err != nil {

@@ -135,7 +135,8 @@ func (f *Function) restart(ctx context.Context) (*instance, error) {
 	if _, err := f.eng.ContainerRestart(ctx, old.id, client.ContainerRestartOptions{Timeout: &zero}); err != nil {
 		return nil, fmt.Errorf("restart container %s: %w", engine.ShortID(old.id), err)
 	}
-	inst := &instance{ctr: old.ctr, id: old.id, wait: old.wait, startup: sebs.Startup{Start: time.Since(began)}}
+	inst := &instance{ctr: old.ctr, id: old.id, wait: old.wait, unpublished: old.unpublished, hooks: old.hooks,
+		startup: sebs.Startup{Start: time.Since(began)}}
 	if err := f.awaitReady(ctx, inst, inst.wait); err != nil {
 		return nil, err
 	}

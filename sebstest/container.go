@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -33,6 +34,9 @@ type instance struct {
 	startup sebs.Startup
 	wait    wait.Strategy // the caller's readiness strategy, nil for ours; restarts wait with it too
 	retired bool          // removed (Retire, or a failed replacement): nothing to remove any more
+	// unpublished: created without a published port, to be invoked on its bridge address (issue 16,
+	// publish.go); hooks: the caller gave testcontainers lifecycle hooks, which removal must run.
+	unpublished, hooks bool
 	// exited holds why the container is known to have stopped (set after a failed call found it exited):
 	// later calls fail with it at once, sending nothing to an address the engine may have given to another
 	// container since.
@@ -53,10 +57,10 @@ func (i *instance) url(ep engine.Endpoint) string {
 // launch creates and starts one container, waits until it is ready, and times the three phases; on
 // failure it removes the container.
 func (f *Function) launch(ctx context.Context) (*instance, error) {
-	var userWait wait.Strategy
+	var notes requestNotes
 	began := time.Now()
-	ctr, err := testcontainers.Run(ctx, f.spec.ref, f.customizers(&userWait)...)
-	inst := &instance{ctr: ctr}
+	ctr, err := testcontainers.Run(ctx, f.spec.ref, f.customizers(&notes)...)
+	inst := &instance{ctr: ctr, unpublished: !notes.publish, hooks: notes.hooks}
 	if ctr != nil {
 		inst.id = ctr.GetContainerID()
 	}
@@ -72,8 +76,8 @@ func (f *Function) launch(ctx context.Context) (*instance, error) {
 		return nil, err
 	}
 	inst.startup.Start = time.Since(startBegan)
-	inst.wait = userWait
-	if err := f.awaitReady(ctx, inst, userWait); err != nil {
+	inst.wait = notes.wait
+	if err := f.awaitReady(ctx, inst, notes.wait); err != nil {
 		f.remove(inst)
 		if errors.Is(err, errUnreachable) && f.unpublished.Load() { // issue 16 (publish.go)
 			f.republish(inst, err)
@@ -84,11 +88,22 @@ func (f *Function) launch(ctx context.Context) (*instance, error) {
 	return inst, nil
 }
 
+// requestNotes is what launch learns of the request once the caller's options have applied.
+type requestNotes struct {
+	wait    wait.Strategy // the caller's wait strategy, taken out of the request; nil for ours
+	hooks   bool          // the caller added testcontainers lifecycle hooks
+	publish bool          // ports are published (on the engine's bind address only)
+}
+
 // customizers turns the settings into testcontainers-go options: ours, then the caller's, then a last one
-// that refuses the caller's labels in our reserved prefix and takes the caller's wait strategy (if any)
-// out of the request into *userWait, so readiness is timed apart from start. The container is created,
-// not started: launch starts it, to time the phases apart.
-func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.ContainerCustomizer {
+// that refuses the caller's labels in our reserved prefix, publishes every port the request exposes on the
+// engine's bind address only (testcontainers-go would bind one the caller exposed on every interface), and
+// notes in *notes what launch needs: the caller's wait strategy (taken out of the request, so readiness is
+// timed apart from start), whether the caller added lifecycle hooks, and whether ports are published. The
+// function's port is published unless the function's containers go without (f.unpublished, publish.go)
+// and the caller exposes no port. The container is created, not started: launch starts it, to time the
+// phases apart.
+func (f *Function) customizers(notes *requestNotes) []testcontainers.ContainerCustomizer {
 	s, sp := f.s, f.spec
 	model := f.model()
 	labels := owner.Labels()
@@ -101,7 +116,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 	env["SEBS_FUNCTION_TIMEOUT"] = strconv.Itoa(model.Config.Timeout)
 	memBytes := int64(model.Config.Memory) << 20
 	port := s.port
-	publish := !f.unpublished.Load() // issue 16: none when the bridge address will do (publish.go)
+	notes.publish = !f.unpublished.Load() // issue 16: none when the bridge address will do (publish.go)
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithLogger(progressLogger{s.progress}),
 		testcontainers.WithNoStart(),
@@ -109,7 +124,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 		testcontainers.WithEnv(env),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			p, err := network.ParsePort(port)
-			if err == nil && publish {
+			if err == nil && notes.publish {
 				hc.PortBindings = network.PortMap{p: {{HostIP: f.ep.BindIP}}}
 			}
 			hc.Privileged = false
@@ -132,7 +147,7 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 			}
 		}),
 	}
-	if publish {
+	if notes.publish {
 		opts = append(opts, testcontainers.WithExposedPorts(port))
 	}
 	if sp.cmd != nil {
@@ -154,9 +169,43 @@ func (f *Function) customizers(userWait *wait.Strategy) []testcontainers.Contain
 			return errors.New("sebstest: testcontainers' container reuse (WithReuseByName) is refused: it adopts any " +
 				"existing container of that name, which sebstest would then remove on Stop; start a new function instead")
 		}
-		*userWait, req.WaitingFor = req.WaitingFor, nil
+		if len(req.ExposedPorts) > 0 {
+			if !notes.publish { // the caller exposes ports: publish them, and the function's, as before issue 16
+				notes.publish = true
+				req.ExposedPorts = append(req.ExposedPorts, port)
+			}
+			req.HostConfigModifier = bindExposed(req.HostConfigModifier, req.ExposedPorts, f.ep.BindIP)
+		}
+		notes.hooks = len(req.LifecycleHooks) > 0
+		notes.wait, req.WaitingFor = req.WaitingFor, nil
 		return nil
 	}))
+}
+
+// bindExposed returns a host config modifier that runs modify, then binds each of the exposed ports that
+// has no binding yet on bindIP alone: testcontainers-go binds an exposed port left without one on every
+// interface.
+func bindExposed(modify func(*container.HostConfig), exposed []string, bindIP netip.Addr) func(*container.HostConfig) {
+	return func(hc *container.HostConfig) {
+		if modify != nil {
+			modify(hc)
+		}
+		for _, spec := range exposed {
+			pr, err := network.ParsePortRange(spec)
+			if err != nil {
+				continue // testcontainers-go refuses the request with the parse error
+			}
+			for p := range pr.All() {
+				if len(hc.PortBindings[p]) > 0 {
+					continue
+				}
+				if hc.PortBindings == nil {
+					hc.PortBindings = network.PortMap{}
+				}
+				hc.PortBindings[p] = []network.PortBinding{{HostIP: bindIP}}
+			}
+		}
+	}
 }
 
 // remove deletes a container at once; errors are ignored because the container may already be gone.
@@ -172,14 +221,19 @@ func (f *Function) remove(inst *instance) {
 // removeNow removes a container with no grace period: functions hold no state worth one, and a stop that
 // waits is time a benchmark does not measure. A container that is already gone is no error.
 //
-// One forced remove kills and removes the container (issue 16: Terminate stops it first, then removes it;
-// the forced remove alone took 214 against 273 ms a container on the development machine, and the cold
-// benchmarks remove one per iteration). Terminate then only runs testcontainers' hooks and closes the
-// client that created the container: its stop and remove find nothing.
+// One forced remove kills and removes the container (issue 16: testcontainers' Terminate stops it first,
+// then removes it; the forced remove alone took 214 against 273 ms a container on the development machine,
+// and the cold benchmarks remove one per iteration). Terminate then closes the client that created the
+// container; its stop and remove find nothing, which is no error. A container whose caller gave
+// testcontainers lifecycle hooks is removed by Terminate alone, so that its stop and terminate hooks run on
+// a container that still exists.
 func (f *Function) removeNow(ctx context.Context, inst *instance) error {
-	err := f.eng.Remove(ctx, inst.id)
+	var err error
+	if inst.ctr == nil || !inst.hooks {
+		err = f.eng.Remove(ctx, inst.id)
+	}
 	if inst.ctr != nil {
-		if terr := inst.ctr.Terminate(ctx, testcontainers.StopTimeout(0)); terr != nil && !engine.IsGone(terr) && err == nil {
+		if terr := inst.ctr.Terminate(ctx, testcontainers.StopTimeout(0)); !engine.OnlyGone(terr) && err == nil {
 			err = fmt.Errorf("remove container %s: %w", engine.ShortID(inst.id), terr)
 		}
 	}

@@ -39,8 +39,9 @@
 // published on the host is used instead, the reason logged to the progress writer. Each result's
 // detail.address says which ("bridge" or "published"); a cold start moves the function to its new
 // container's address. A container invoked on its bridge address is created with no published port, as
-// upstream's are on Linux: the proxy would cost every start and removal (should its address not answer
-// after all, it is started again with its port published, as are the function's later containers).
+// upstream's are on Linux, when its image declares none (ours do not) and the caller exposes none: the
+// proxy would cost every start and removal. Should its address not be reachable after all, it is started
+// again with its port published, as are the function's later containers.
 //
 // Measurement: every start times its phases ([sebs.Startup]: create, start, ready); [Function.ColdStart]
 // and [Function.ColdInvoke] force cold starts (a new container, or a restart: [ColdMode]);

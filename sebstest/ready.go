@@ -103,10 +103,18 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 		strategy = ForProtocol().WithPollInterval(f.s.pollEvery).WithStartupTimeout(f.s.readyTimeout).WithPort(f.s.port)
 	}
 	began := time.Now()
-	if reason := f.resolveAddress(ctx, inst); reason != "" && f.unpublished.Load() {
-		return fmt.Errorf("%w: %s", errUnreachable, reason) // no published port to fall back on: launch republishes
-	}
+	reason, err := f.resolveAddress(ctx, inst)
 	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
+	if err != nil {
+		return err
+	}
+	if reason != "" && inst.unpublished { // no published port to fall back on
+		// A container that has stopped has no address either: that is its exit, not the network.
+		if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
+			return f.notReadyExit(*c)
+		}
+		return fmt.Errorf("%w: %s", errUnreachable, reason) // launch starts it again with its port published
+	}
 	var (
 		waitOn  wait.StrategyTarget = tgt
 		fwdPort int
@@ -118,7 +126,7 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 		}
 		waitOn = &forwardedTarget{target: tgt, port: fwdPort}
 	}
-	err := strategy.WaitUntilReady(ctx, waitOn)
+	err = strategy.WaitUntilReady(ctx, waitOn)
 	switch {
 	case err == nil && f.egress != nil:
 		inst.port = fwdPort

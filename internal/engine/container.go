@@ -41,6 +41,23 @@ func IsGone(err error) bool {
 		strings.Contains(msg, "already in progress") || strings.Contains(msg, "is not running")
 }
 
+// OnlyGone reports whether err is nil or says only that the container is gone: every error joined in it
+// (errors.Join, as testcontainers' Terminate returns them) is nil or one [IsGone] recognises.
+func OnlyGone(err error) bool {
+	if err == nil {
+		return true
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			if !OnlyGone(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return IsGone(err)
+}
+
 // LogTail returns up to n last lines of a container's stdout and stderr.
 func (e *Engine) LogTail(ctx context.Context, id string, n int) ([]string, error) {
 	rc, err := e.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(n)})
