@@ -52,6 +52,8 @@ type Recorder struct {
 	calls   int                   // calls kept for the upstream files (failed ones included)
 	runs    map[runKey]bool
 	rts     map[sebs.Runtime]bool // the functions' runtimes, for experiments.json's config
+	lastRun runKey                // the key last added to runs
+	lastRT  sebs.Runtime          // the runtime last added to rts
 	maxConc int
 	closed  bool
 }
@@ -158,9 +160,13 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	if err := r.writeSample(line); err != nil {
 		return fmt.Errorf("bench: record sample to %s: %w", r.samples.Name(), err)
 	}
-	r.runs[runKey{s.Benchmark, s.Language, s.Mode, s.Size}] = true
-	if cfg.Runtime.Language != "" {
-		r.rts[cfg.Runtime] = true
+	// A run's calls come one after another: the maps are written when the run or runtime changes, not per
+	// call under the lock (hashing four strings each time).
+	if key := (runKey{s.Benchmark, s.Language, s.Mode, s.Size}); key != r.lastRun || len(r.runs) == 0 {
+		r.runs[key], r.lastRun = true, key
+	}
+	if cfg.Runtime.Language != "" && (cfg.Runtime != r.lastRT || len(r.rts) == 0) {
+		r.rts[cfg.Runtime], r.lastRT = true, cfg.Runtime
 	}
 	if warmCold {
 		return nil
