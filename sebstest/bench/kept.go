@@ -23,7 +23,7 @@ type keptResults struct {
 	linked  bool     // the file still has a name (it could not be removed while open): remove it on release
 	written int64    // bytes in file
 	failed  error    // why the file failed; the results after it stay in the block
-	refs    []keptRef
+	refs    chunks[keptRef]
 	names   []string       // function names and modes, by keptRef.fn and keptRef.mode
 	nameIDs map[string]int // index of each name in names
 }
@@ -48,7 +48,7 @@ func (k *keptResults) add(fn, mode string, memory int, data []byte) {
 	if k.block == nil {
 		k.block = make([]byte, 0, max(keptBlock, len(data)))
 	}
-	k.refs = append(k.refs, keptRef{off: k.written + int64(len(k.block)), size: int32(len(data)),
+	k.refs.add(keptRef{off: k.written + int64(len(k.block)), size: int32(len(data)),
 		fn: k.name(fn), mode: k.name(mode), memory: int32(memory)})
 	k.block = append(k.block, data...)
 }
@@ -97,7 +97,7 @@ func (k *keptResults) addTo(e *sebs.ExperimentResult, p *sebs.PerfCost) (spillEr
 		file = bufio.NewReaderSize(io.NewSectionReader(k.file, 0, k.written), keptBlock)
 	}
 	var buf []byte
-	for i, ref := range k.refs {
+	for i, ref := range k.refs.all() {
 		var data []byte
 		if ref.off >= k.written {
 			start := ref.off - k.written

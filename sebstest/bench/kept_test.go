@@ -69,7 +69,7 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 	if !strings.Contains(string(gotJSON), "9007199254740993") || !strings.Contains(string(gotJSON), "1.50") {
 		t.Fatal("a number lost its text on the way through the kept blocks")
 	}
-	if len(kept.refs) != 0 || kept.block != nil || kept.file != nil {
+	if kept.refs.len() != 0 || kept.block != nil || kept.file != nil {
 		t.Fatal("addTo left the kept results in place; they would be added twice")
 	}
 	if _, err := file.Stat(); err == nil {

@@ -65,7 +65,7 @@ func (bn *bencher) report() {
 		if t.server > 0 { // functions that report no handler time (Lambda's have provider-exec-ns/call) get none
 			b.ReportMetric(t.server/fn, "server-ns/call")
 		}
-		clients := t.clients.sorted()
+		clients := t.sortedClients()
 		b.ReportMetric(float64(nearestRank(clients, 50)), "p50-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 95)), "p95-client-ns")
 		b.ReportMetric(float64(nearestRank(clients, 99)), "p99-client-ns")

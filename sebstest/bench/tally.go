@@ -19,7 +19,7 @@ type tally struct {
 	coldStarts                         int
 	coldStartSum                       float64
 	peak                               uint64
-	clients                            chunks // the client time of each call counted in n
+	clients                            chunks[int64] // the client time of each call counted in n
 }
 
 // add counts the call s; warm says the mode leaves cold calls out.
@@ -42,36 +42,9 @@ func (t *tally) add(s *sebs.Sample, warm bool) {
 	t.clients.add(s.ClientNS)
 }
 
-// chunks keeps int64s in fixed-size blocks: adding one never copies the ones before it, and a long run's
-// memory grows a block at a time instead of doubling.
-type chunks struct {
-	full [][]int64
-	cur  []int64
-}
-
-// chunkLen is the number of values in a block (32 KB).
-const chunkLen = 4096
-
-func (c *chunks) add(v int64) {
-	if len(c.cur) == cap(c.cur) {
-		if c.cur != nil {
-			c.full = append(c.full, c.cur)
-		}
-		c.cur = make([]int64, 0, chunkLen)
-	}
-	c.cur = append(c.cur, v)
-}
-
-// len is the number of values kept.
-func (c *chunks) len() int { return len(c.full)*chunkLen + len(c.cur) }
-
-// sorted returns every value kept, in ascending order, in a new slice.
-func (c *chunks) sorted() []int64 {
-	all := make([]int64, 0, c.len())
-	for _, b := range c.full {
-		all = append(all, b...)
-	}
-	all = append(all, c.cur...)
+// sortedClients returns the client times kept, in ascending order, in a new slice.
+func (t *tally) sortedClients() []int64 {
+	all := t.clients.slice()
 	slices.Sort(all)
 	return all
 }

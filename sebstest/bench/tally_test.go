@@ -62,9 +62,9 @@ func TestTallyMatchesCalls(t *testing.T) {
 			}
 		}
 		slices.Sort(clients)
-		require.Equal(t, clients, got.clients.sorted(), "warm=%v: client times", warm)
+		require.Equal(t, clients, got.sortedClients(), "warm=%v: client times", warm)
 		require.Equal(t, len(clients), got.clients.len(), "warm=%v", warm)
-		got.clients, want.clients = chunks{}, chunks{}
+		got.clients, want.clients = chunks[int64]{}, chunks[int64]{}
 		require.Equal(t, want, got, "warm=%v", warm)
 		if warm {
 			require.Positive(t, got.coldExcluded, "the case must have cold calls to leave out")
@@ -72,9 +72,34 @@ func TestTallyMatchesCalls(t *testing.T) {
 	}
 }
 
-// TestChunksEmpty: a tally of no calls sorts to an empty slice.
-func TestChunksEmpty(t *testing.T) {
-	var c chunks
-	require.Empty(t, c.sorted())
-	require.Zero(t, c.len())
+// TestTallyEmpty: a tally of no calls sorts to an empty slice.
+func TestTallyEmpty(t *testing.T) {
+	var c tally
+	require.Empty(t, c.sortedClients())
+	require.Zero(t, c.clients.len())
+}
+
+// TestChunksOrder: values come back in the order added, across blocks, with their index, and a loop over
+// all may stop early.
+func TestChunksOrder(t *testing.T) {
+	var c chunks[int]
+	n := 2*chunkLen + 3
+	for i := range n {
+		c.add(i * 7)
+	}
+	require.Equal(t, n, c.len())
+	seen := 0
+	for i, v := range c.all() {
+		require.Equal(t, i*7, v)
+		seen++
+	}
+	require.Equal(t, n, seen)
+	got := c.slice()
+	require.Len(t, got, n)
+	require.Equal(t, (n-1)*7, got[n-1])
+	for i := range c.all() {
+		if i == chunkLen {
+			break
+		}
+	}
 }
