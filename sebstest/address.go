@@ -86,8 +86,10 @@ func boundBeyond(hc *container.HostConfig, bindIP netip.Addr) error {
 	for p, bindings := range hc.PortBindings {
 		for _, b := range bindings {
 			if b.HostIP != bindIP {
-				return fmt.Errorf("port %s is published on %q, beyond %s; refused (an image that declares ports "+
-					"must not change between starts: sebstest checks the image before the first)", p, b.HostIP, bindIP)
+				return fmt.Errorf("port %s is published on %q, beyond %s, so the container is refused: sebstest publishes "+
+					"ports on %s only; a binding of the caller's (WithHostConfigModifier) must name that address, and an "+
+					"image must not come to declare ports between a function's starts (sebstest checks it before the first)",
+					p, b.HostIP, bindIP, bindIP)
 			}
 		}
 	}
