@@ -14,8 +14,9 @@ import (
 // SeBS publishes none on Linux. Publishing one costs every container a Docker proxy process and its
 // forwarding rules, set up on start and torn down on removal (measured about 45 ms each way on the
 // development machine), which a cold start then times. So when the bridge address is expected to work,
-// the function's containers are created with no published port; should a container's bridge address not
-// answer after all, that start is repeated with the port published, and so are the function's later ones.
+// the function's containers are created with no published port; should a running container not be
+// reachable on its bridge address after all, that start is repeated with the port published, and so are the
+// function's later ones.
 
 // planPorts decides, before the function's first container, whether its containers are created without a
 // published port (f.unpublished).
