@@ -108,21 +108,22 @@ func appendJSONDepth(b []byte, v any, depth int) ([]byte, error) {
 	return append(b, data...), err
 }
 
-// appendJSONObject appends m with its keys in json.Marshal's order (sorted bytewise).
-func appendJSONObject(b []byte, m map[string]any) ([]byte, error) {
-	return appendJSONObjectDepth(b, m, 0)
+// sortedKeys appends m's keys to keys in json.Marshal's order (sorted bytewise) and returns them.
+func sortedKeys[V any](keys []string, m map[string]V) []string {
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
+// appendJSONObjectDepth appends m, at nesting depth, with its keys in json.Marshal's order.
 func appendJSONObjectDepth(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if m == nil {
 		return append(b, "null"...), nil
 	}
 	var small [16]string
-	keys := small[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := sortedKeys(small[:0], m)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {

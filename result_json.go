@@ -68,7 +68,7 @@ func (r *ExecutionResult) appendFast(b []byte) (_ []byte, ok bool, err error) {
 	b = append(b, `,"output":`...)
 	if r.Output == nil {
 		b = append(b, "{}"...)
-	} else if b, err = appendJSONObject(b, r.Output); err != nil {
+	} else if b, err = appendJSONObjectDepth(b, r.Output, 0); err != nil {
 		return b, false, err
 	}
 	b = append(b, `,"provider_times":{"execution":`...)

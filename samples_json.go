@@ -3,7 +3,6 @@ package sebs
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -63,12 +62,8 @@ func (s Sample) AppendJSON(b []byte) ([]byte, error) {
 	}
 	if len(s.Measurement) > 0 {
 		b = append(b, `,"measurement":{`...)
-		keys := make([]string, 0, len(s.Measurement))
-		for k := range s.Measurement {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for i, k := range keys {
+		var small [16]string
+		for i, k := range sortedKeys(small[:0], s.Measurement) {
 			if i > 0 {
 				b = append(b, ',')
 			}

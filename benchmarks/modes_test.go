@@ -1,7 +1,6 @@
 package benchmarks
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -31,7 +30,7 @@ func modeRun(t *testing.T, mode bench.Mode, fns []*sebstest.Function, concurrenc
 	r := testing.Benchmark(func(b *testing.B) {
 		bench.Run(b, fns, bench.Spec{
 			Mode: mode, Concurrency: concurrency, Payload: input,
-			Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
+			Validate:  bm.Validator(input),
 			Benchmark: bm.Name, Language: "go", Size: "test", Recorder: rec,
 		})
 	})

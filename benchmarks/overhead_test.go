@@ -109,7 +109,7 @@ func sleepZero(b *testing.B, more ...testcontainers.ContainerCustomizer) (*sebst
 		b.Fatal(err)
 	}
 	fn := startFunction(b, bm, "go", config{}, more...)
-	return fn, body, func(out json.RawMessage) error { return bm.Validate(input, out) }
+	return fn, body, bm.Validator(input)
 }
 
 // harnessLoop is bench.Run in warm mode over fn, one call at a time.

@@ -1,7 +1,6 @@
 package benchmarks
 
 import (
-	"encoding/json"
 	"io"
 	"strconv"
 	"testing"
@@ -92,7 +91,7 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 	spec := bench.Spec{
 		Mode:      mode,
 		Payload:   input,
-		Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
+		Validate:  bm.Validator(input),
 		Benchmark: bm.Name,
 		Language:  lang,
 		Size:      string(size),

@@ -1,7 +1,6 @@
 package sebstest_test
 
 import (
-	"encoding/json"
 	"maps"
 	"os"
 	"slices"
@@ -39,7 +38,7 @@ func TestEndpointBenchMatchesContainer(t *testing.T) {
 	run := func(fn *sebstest.Function, mode bench.Mode, r *bench.Recorder) testing.BenchmarkResult {
 		spec := bench.Spec{
 			Mode: mode, Payload: input,
-			Validate:  func(out json.RawMessage) error { return bm.Validate(input, out) },
+			Validate:  bm.Validator(input),
 			Benchmark: bm.Name, Language: "go", Size: "test", Recorder: r,
 		}
 		if mode == bench.ModeWarm {

@@ -46,7 +46,7 @@ func BenchmarkRunCost(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	validate := func(out json.RawMessage) error { return bm.Validate(input, out) }
+	validate := bm.Validator(input)
 	for _, keep := range []bool{true, false} {
 		conn := map[bool]string{true: "keepalive", false: "fresh"}[keep]
 		b.Run("conn="+conn+"/impl=net-http", func(b *testing.B) {
