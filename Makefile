@@ -92,7 +92,7 @@ bench-setup:
 bench-overhead:
 	mkdir -p bin out
 	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
-	cd benchmarks && for i in 1 2 3 4 5 6; do ../bin/benchmarks.test -test.run '^$$' -test.bench HarnessOverhead; done > ../out/overhead.txt
+	cd benchmarks && for i in 0 1 2 3 4 5; do ../bin/benchmarks.test -test.run '^$$' -test.bench HarnessOverhead -sebs.rotate $$i; done > ../out/overhead.txt
 	$(GO) tool benchstat -col /impl -ignore /round out/overhead.txt
 
 ## bench-harness: sebstest's cold start against a plain Docker API start (create, start, 1 ms poll, first
@@ -219,15 +219,17 @@ merge:
 ## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS processes (about a minute
 ## each): the trigger and bench.Run against bare net/http, fresh and keep-alive, on the container's bridge
 ## address and on its published port (the bridge against the published port beside it); bench.Run's warm
-## mode at concurrency 64 against a bare net/http loop and wrk on the same container. Raw in
-## out/fidelity-bench.txt.
-FIDELITY_ROUNDS    ?= 3
+## mode at concurrency 64 against a bare net/http loop and wrk on the same container. Process i turns the
+## order of the implementations by i places (-sebs.rotate), so that none always runs first or last: with
+## a multiple of 12 processes every implementation of both benchmarks runs in every place equally often.
+## Raw in out/fidelity-bench.txt.
+FIDELITY_ROUNDS    ?= 6
 FIDELITY_BENCHTIME ?= 1s
 bench-fidelity:
 	mkdir -p bin out
 	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
-	cd benchmarks && for i in $$(seq $(FIDELITY_ROUNDS)); do ../bin/benchmarks.test -test.run '^$$' \
-		-test.bench '^Benchmark(HarnessOverhead|LoadOverhead)$$' -test.benchtime $(FIDELITY_BENCHTIME) -test.benchmem; \
+	cd benchmarks && for i in $$(seq 0 $$(($(FIDELITY_ROUNDS) - 1))); do ../bin/benchmarks.test -test.run '^$$' \
+		-test.bench '^Benchmark(HarnessOverhead|LoadOverhead)$$' -test.benchtime $(FIDELITY_BENCHTIME) -test.benchmem -sebs.rotate $$i; \
 		done > ../out/fidelity-bench.txt
 	@echo "== overhead: each implementation against impl=net-http on the same path and connection mode (target +2%)"
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round out/fidelity-bench.txt

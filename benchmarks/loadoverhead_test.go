@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -28,10 +27,10 @@ const loadConcurrency = 64
 // net/http loop, 64 goroutines calling as fast as they can; impl=wrk is wrk -t2 -c64 for a fixed time
 // (skipped where wrk is not installed). One op is 64 calls in all three, and each reports calls/s. The
 // target is sebstest at least 0.95 of net-http's calls/s (at most 1.05 of its ns/op). Rounds run in the
-// order A B C C B A:
+// order A B C D D C B A, turned by -sebs.rotate (see abba):
 //
 //	go test -c -o bench.test ./benchmarks/
-//	for i in 1 2 3; do ./bench.test -test.run '^$' -test.bench LoadOverhead; done > load.txt
+//	for i in 0 1 2 3; do ./bench.test -test.run '^$' -test.bench LoadOverhead -sebs.rotate $i; done > load.txt
 //	go tool benchstat -col /impl -ignore /round load.txt
 func BenchmarkLoadOverhead(b *testing.B) {
 	fn, body, validate := sleepZero(b)
@@ -95,14 +94,9 @@ func BenchmarkLoadOverhead(b *testing.B) {
 	wrkLoad := func(b *testing.B) { runWrkLoad(b, url, string(body)) }
 	impls := map[string]func(*testing.B){"sebstest": sebstestLoad, "sebstest-unrecorded": unrecordedLoad,
 		"net-http": plainLoad, "wrk": wrkLoad}
-	forward := []string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}
-	backward := slices.Clone(forward)
-	slices.Reverse(backward)
-	for round, order := range [][]string{forward, backward} {
-		for _, impl := range order {
-			run := impls[impl]
-			b.Run(fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, round+1), run)
-		}
+	order := abba([]string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}, *rotateFlag)
+	for i, impl := range order {
+		b.Run(fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, i/len(impls)+1), impls[impl])
 	}
 }
 

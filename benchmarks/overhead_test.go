@@ -41,11 +41,11 @@ const warmUpCalls = 500
 // userland proxy (the fallback, sebstest.WithPublishedPort). Where the function is not on a bridge
 // address (another OS, a remote engine) only path=published runs.
 //
-// Each runs twice, in the order A B C C B A (round=1, round=2); pool the rounds and repeat the process,
-// since a busy machine drifts (make bench-fidelity does):
+// Each runs twice, in the order A B C C B A (round=1, round=2), turned by -sebs.rotate; pool the rounds and
+// repeat the process with the next turn, since a busy machine drifts (make bench-fidelity does):
 //
 //	go test -c -o bench.test ./benchmarks/
-//	for i in 1 2 3 4; do ./bench.test -test.run '^$' -test.bench HarnessOverhead; done > overhead.txt
+//	for i in 0 1 2 3 4 5; do ./bench.test -test.run '^$' -test.bench HarnessOverhead -sebs.rotate $i; done > overhead.txt
 //	go tool benchstat -col /impl -ignore /round overhead.txt
 //	go tool benchstat -filter '/impl:trigger' -col /path -ignore /round overhead.txt
 //
@@ -83,14 +83,16 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 			name := func(impl string, round int) string {
 				return fmt.Sprintf("path=%s/%s/impl=%s/round=%d", p.name, conn, impl, round)
 			}
-			// ABBA: the second round runs the trio in the other order, so a drift of the machine during
-			// the run weighs on all alike.
-			b.Run(name("sebstest", 1), harnessLoop(fn, keep, body, validate))
-			b.Run(name("trigger", 1), triggerLoop(p.url, keep, body))
-			b.Run(name("net-http", 1), plainLoop("http://"+p.url+"/", keep, body))
-			b.Run(name("net-http", 2), plainLoop("http://"+p.url+"/", keep, body))
-			b.Run(name("trigger", 2), triggerLoop(p.url, keep, body))
-			b.Run(name("sebstest", 2), harnessLoop(fn, keep, body, validate))
+			impls := map[string]func(*testing.B){
+				"sebstest": harnessLoop(fn, keep, body, validate),
+				"trigger":  triggerLoop(p.url, keep, body),
+				"net-http": plainLoop("http://"+p.url+"/", keep, body),
+			}
+			// ABBA, turned by -sebs.rotate: the second round runs the trio in the other order, so a drift
+			// of the machine during the run weighs on all alike (see abba).
+			for i, impl := range abba([]string{"sebstest", "trigger", "net-http"}, *rotateFlag) {
+				b.Run(name(impl, i/3+1), impls[impl])
+			}
 		}
 	}
 }

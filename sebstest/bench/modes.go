@@ -85,11 +85,16 @@ func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 	var callers sync.WaitGroup
 	for range bn.conc {
 		callers.Go(func() {
+			// Each caller's own context is the parent of its calls' timeout contexts, which would otherwise
+			// all be registered with, and removed from, the one context every caller locks (issue 16: a
+			// mutex profile of BenchmarkLoadOverhead showed it).
+			ctx, cancel := context.WithCancel(bn.ctx)
+			defer cancel()
 			for range calls {
 				if stopped.Load() {
 					continue // drain: a call already failed
 				}
-				res, err := fn.Invoke(bn.ctx, bn.body)
+				res, err := fn.Invoke(ctx, bn.body)
 				if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil && !stopped.Swap(true) {
 					failed <- err
 				}

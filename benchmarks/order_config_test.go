@@ -1,0 +1,44 @@
+package benchmarks
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestABBA(t *testing.T) {
+	impls := []string{"a", "b", "c"}
+	for _, tc := range []struct {
+		rotate int
+		want   []string
+	}{
+		{0, []string{"a", "b", "c", "c", "b", "a"}},
+		{1, []string{"b", "c", "a", "a", "c", "b"}},
+		{5, []string{"c", "a", "b", "b", "a", "c"}},
+		{-1, []string{"c", "a", "b", "b", "a", "c"}},
+	} {
+		if diff := cmp.Diff(tc.want, abba(impls, tc.rotate)); diff != "" {
+			t.Errorf("abba(%v, %d): -want +got\n%s", impls, tc.rotate, diff)
+		}
+	}
+	// Over len(impls) processes, each implementation takes each place once.
+	places := map[string]map[int]int{}
+	for r := range len(impls) {
+		for i, impl := range abba(impls, r)[:len(impls)] {
+			if places[impl] == nil {
+				places[impl] = map[int]int{}
+			}
+			places[impl][i]++
+		}
+	}
+	for _, impl := range impls {
+		for i := range impls {
+			if places[impl][i] != 1 {
+				t.Errorf("over %d rotations %s ran in place %d %d times, want once", len(impls), impl, i, places[impl][i])
+			}
+		}
+	}
+	if abba(nil, 3) != nil {
+		t.Error("abba of no implementations is not empty")
+	}
+}
