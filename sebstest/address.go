@@ -53,13 +53,8 @@ const bridgeConnectTimeout = time.Second
 // bind address (issue 16: a port its image declares, published by testcontainers-go on every interface
 // when sebstest asked for none; [Function.publishReason] checks the image first, this checks the container).
 func (f *Function) bridgeAddress(ctx context.Context, id string) (netip.Addr, string, error) {
-	switch {
-	case f.s.published:
-		return netip.Addr{}, "WithPublishedPort", nil
-	case runtime.GOOS != "linux":
-		return netip.Addr{}, "containers are not on this machine's network on " + runtime.GOOS, nil
-	case !f.eng.Local():
-		return netip.Addr{}, "the engine " + f.eng.DaemonHost() + " is not on this machine", nil
+	if reason := f.offBridgeReason(); reason != "" {
+		return netip.Addr{}, reason, nil
 	}
 	res, err := f.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
@@ -76,6 +71,21 @@ func (f *Function) bridgeAddress(ctx context.Context, id string) (netip.Addr, st
 		return netip.Addr{}, err.Error(), nil
 	}
 	return ip, "", nil
+}
+
+// offBridgeReason returns why no container of the function is invoked on its bridge address, whatever
+// the container: the caller asked for the published port, or the engine's containers are not on this
+// machine's network. "" when neither holds.
+func (f *Function) offBridgeReason() string {
+	switch {
+	case f.s.published:
+		return "WithPublishedPort"
+	case runtime.GOOS != "linux":
+		return "containers are not on this machine's network on " + runtime.GOOS
+	case !f.eng.Local():
+		return "the engine " + f.eng.DaemonHost() + " is not on this machine"
+	}
+	return ""
 }
 
 // boundBeyond returns an error naming the first port hc publishes on another host address than bindIP.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/gosebs/sebs/internal/engine"
@@ -30,13 +29,10 @@ func (f *Function) planPorts(ctx context.Context) {
 // that declares no port of its own, since testcontainers-go publishes an image's declared ports, on every
 // interface, when a request exposes none.
 func (f *Function) publishReason(ctx context.Context) string {
+	if reason := f.offBridgeReason(); reason != "" {
+		return reason
+	}
 	switch {
-	case f.s.published:
-		return "WithPublishedPort"
-	case runtime.GOOS != "linux":
-		return "containers are not on this machine's network on " + runtime.GOOS
-	case !f.eng.Local():
-		return "the engine " + f.eng.DaemonHost() + " is not on this machine"
 	case strings.Contains(f.eng.DaemonHost(), "/run/user/"):
 		return "a rootless engine keeps its containers in a network namespace of its own"
 	case f.egress != nil:

@@ -104,10 +104,10 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 	}
 	began := time.Now()
 	reason, err := f.resolveAddress(ctx, inst)
-	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
 	if err != nil {
 		return err
 	}
+	tgt := &target{eng: f.eng, id: inst.id, host: f.ep.Host, bridge: inst.host, ctr: inst.ctr}
 	if reason != "" && inst.unpublished { // no published port to fall back on
 		// A container that has stopped has no address either: that is its exit, not the network.
 		if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
