@@ -65,7 +65,7 @@ func (f *Function) explainFailure(ctx context.Context, began time.Time, err erro
 		return err
 	}
 	explained := err
-	if c.State.OOMKilled {
+	if f.eng.OOMKilled(ctx, c) {
 		explained = f.outOfMemory(c, err)
 	}
 	inst.exited.Store(&exitNote{explained})
@@ -156,11 +156,11 @@ func (f *Function) outOfMemory(c container.InspectResponse, err error) error {
 
 // notReadyExit is the error of a container that stopped before it answered: [ErrNotReady] with its
 // exit code and last log lines, and [ErrOutOfMemory] too when it was OOM-killed.
-func (f *Function) notReadyExit(c container.InspectResponse) error {
-	st := c.State
+func (f *Function) notReadyExit(ctx context.Context, c container.InspectResponse) error {
+	oom := f.eng.OOMKilled(ctx, c)
 	err := fmt.Errorf("%w: the container exited with code %d (OOM-killed: %t) before answering%s",
-		ErrNotReady, st.ExitCode, st.OOMKilled, f.logTail(c.ID))
-	if st.OOMKilled {
+		ErrNotReady, c.State.ExitCode, oom, f.logTail(c.ID))
+	if oom {
 		return f.outOfMemory(c, err)
 	}
 	return err

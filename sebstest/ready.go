@@ -111,7 +111,7 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 	if reason != "" && inst.unpublished { // no published port to fall back on
 		// A container that has stopped has no address either: that is its exit, not the network.
 		if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
-			return f.notReadyExit(*c)
+			return f.notReadyExit(ctx, *c)
 		}
 		return fmt.Errorf("%w: %s", errUnreachable, reason) // launch starts it again with its port published
 	}
@@ -138,7 +138,7 @@ func (f *Function) awaitReady(ctx context.Context, inst *instance, strategy wait
 		return nil
 	}
 	if c, serr := tgt.Inspect(ctx); serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting {
-		return f.notReadyExit(*c)
+		return f.notReadyExit(ctx, *c)
 	}
 	return fmt.Errorf("%w: %w%s", ErrNotReady, err, f.logTail(inst.id))
 }
