@@ -254,11 +254,8 @@ func (t *HTTPTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResult
 	if err != nil {
 		return nil, &InvocationError{Kind: ErrBadPayload, URL: target, Err: err}
 	}
-	if t.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, t.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := callContext(ctx, t.Timeout)
+	defer cancel()
 
 	buf := t.getBuf()
 	defer t.putBuf(buf)

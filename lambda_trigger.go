@@ -152,12 +152,8 @@ func (t *LambdaTrigger) Invoke(ctx context.Context, payload any) (*ExecutionResu
 	if err != nil {
 		return nil, &InvocationError{Kind: ErrBadPayload, URL: target, Err: err}
 	}
-	callCtx := ctx
-	if t.Timeout > 0 {
-		var cancel context.CancelFunc
-		callCtx, cancel = context.WithTimeout(ctx, t.Timeout)
-		defer cancel()
-	}
+	callCtx, cancel := callContext(ctx, t.Timeout)
+	defer cancel()
 	id := newLambdaRequestID()
 	header := http.Header{"Content-Type": {"application/json"}, "X-Amzn-Requestid": {id}}
 	buf := t.http.getBuf()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/sebstest"
@@ -186,5 +187,23 @@ func TestEndpointOverHTTPS(t *testing.T) {
 	}
 	if out, err := res.HandlerOutput(); err != nil || string(out) != `"ok"` {
 		t.Errorf("handler output %s, %v; want \"ok\"", out, err)
+	}
+}
+
+// TestFunctionTimeoutIsItsTriggers checks that Timeout reports the bound the trigger puts on each call: the
+// config's timeout at first, and the trigger's own after the user changed it.
+func TestFunctionTimeoutIsItsTriggers(t *testing.T) {
+	p := newFakePlatform(t)
+	fn, err := sebstest.Endpoint(p.srv.URL, sebstest.WithName("fake"), sebstest.WithConfig(sebs.FunctionConfig{Timeout: 7, Memory: 128}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Stop(context.Background())
+	if got := fn.Timeout(); got != 7*time.Second {
+		t.Errorf("Timeout() = %v, want the config's 7s", got)
+	}
+	fn.HTTPTrigger().Timeout = 3 * time.Second
+	if got := fn.Timeout(); got != 3*time.Second {
+		t.Errorf("after the trigger's Timeout was set to 3s, Timeout() = %v", got)
 	}
 }

@@ -72,6 +72,17 @@ func (f *Function) Invoke(ctx context.Context, payload any) (*sebs.ExecutionResu
 	return res, f.explainFailure(ctx, began, err) // issue 10: an OOM kill is named (oom.go)
 }
 
+// Timeout returns the bound its trigger puts on each call (0: none): the HTTP trigger's Timeout (from the
+// function's config, unless changed since), or for an AWS Lambda function its trigger's, which adds the
+// emulator's grace. A ctx whose deadline comes no later bounds the call alone; package bench gives each of its
+// callers one such deadline that it reuses from call to call.
+func (f *Function) Timeout() time.Duration {
+	if f.lambda != nil {
+		return f.lambda.trigger.Timeout
+	}
+	return f.HTTPTrigger().Timeout
+}
+
 // noContainer returns why a call would reach no container of the function, or nil. Nothing is sent then:
 // after Stop or Retire its bridge address or port may already belong to another container (a parallel
 // test's, of the same image even), and a container known to have exited (oom.go) answers no more.

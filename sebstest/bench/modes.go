@@ -61,9 +61,12 @@ func (bn *bencher) runSequential() error {
 // bookkeeping to another goroutine, as runWarmCallers does, measured slower here: two goroutine hand-offs
 // a call cost more than the validation and recording they take off the caller's path.
 func (bn *bencher) runOneCaller(fn *sebstest.Function) error {
+	dl := newCallDeadline(bn.ctx, fn.Timeout())
+	defer dl.close()
 	bn.loopBegin = time.Now()
 	for bn.b.Loop() {
-		res, err := fn.Invoke(bn.ctx, bn.body)
+		res, err := fn.Invoke(dl.begin(), bn.body)
+		dl.end()
 		if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil {
 			return err
 		}
@@ -83,18 +86,20 @@ func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 	failed := make(chan error, 1)
 	var stopped atomic.Bool
 	var callers sync.WaitGroup
+	timeout := fn.Timeout()
 	for range bn.conc {
 		callers.Go(func() {
-			// Each caller's own context is the parent of its calls' timeout contexts, which would otherwise
-			// all be registered with, and removed from, the one context every caller locks (issue 16: a
-			// mutex profile of BenchmarkLoadOverhead showed it).
-			ctx, cancel := context.WithCancel(bn.ctx)
-			defer cancel()
+			// Each caller's own deadline keeper (deadline.go) holds the context its calls are made under,
+			// which would otherwise all be registered with, and removed from, the one context every caller
+			// locks (issue 16: a mutex profile of BenchmarkLoadOverhead showed it).
+			dl := newCallDeadline(bn.ctx, timeout)
+			defer dl.close()
 			for range calls {
 				if stopped.Load() {
 					continue // drain: a call already failed
 				}
-				res, err := fn.Invoke(ctx, bn.body)
+				res, err := fn.Invoke(dl.begin(), bn.body)
+				dl.end()
 				if err := bn.finish(outcome{fn: fn, res: res, err: err}); err != nil && !stopped.Swap(true) {
 					failed <- err
 				}
