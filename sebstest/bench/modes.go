@@ -89,9 +89,9 @@ func (bn *bencher) runWarmCallers(fn *sebstest.Function) error {
 	timeout := fn.Timeout()
 	for range bn.conc {
 		callers.Go(func() {
-			// Each caller's own deadline keeper (deadline.go) holds the context its calls are made under,
-			// which would otherwise all be registered with, and removed from, the one context every caller
-			// locks (issue 16: a mutex profile of BenchmarkLoadOverhead showed it).
+			// Each caller makes its calls under its own context (deadline.go), in which the transport files
+			// each call's context: under bn.ctx, all callers would take its one lock for every call (issue 16:
+			// a mutex profile of BenchmarkLoadOverhead showed it).
 			dl := newCallDeadline(bn.ctx, timeout)
 			defer dl.close()
 			for range calls {
