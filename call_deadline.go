@@ -6,10 +6,10 @@ import (
 )
 
 // callContext bounds one call by a trigger's Timeout: a child of ctx that ends after timeout, or ctx itself
-// when timeout is 0 or ctx's own deadline comes no later (the child would end with ctx anyway). The second
-// case costs nothing a call, where a child costs a timer, a context, its channel and the map its own
-// children go into (issue 16: 7 allocations and 670 bytes a call): a caller that invokes many times can
-// bound its calls with one reusable deadline (as package bench does), and the trigger adds none of its own.
+// when timeout is 0 or ctx's own deadline comes no later (the child would end with ctx anyway). Using ctx
+// itself costs nothing, where a child costs a timer, a context, its channel and the map its own children go
+// into (issue 16: 7 allocations and 670 bytes a call). So a caller that invokes many times can bound its calls
+// with one reusable deadline (as package bench does), and the trigger adds no context of its own.
 func callContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	if timeout <= 0 {
 		return ctx, noCancel
