@@ -50,8 +50,34 @@ func upstreamForm(t time.Time) (time.Time, string) {
 func appendUpstreamTime(b []byte, t time.Time) []byte {
 	t, layout := upstreamForm(t)
 	b = append(b, '"')
-	b = t.AppendFormat(b, layout)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = t.AppendFormat(b, layout)
+		return append(b, '"')
+	}
+	// The layout's fields written directly: AppendFormat parses the layout on every call, and the Recorder
+	// writes two of these a call (issue 16).
+	hour, minute, sec := t.Clock()
+	b = appendPadded(b, year, 4)
+	b = appendPadded(append(b, '-'), int(month), 2)
+	b = appendPadded(append(b, '-'), day, 2)
+	b = appendPadded(append(b, ' '), hour, 2)
+	b = appendPadded(append(b, ':'), minute, 2)
+	b = appendPadded(append(b, ':'), sec, 2)
+	if layout == upstreamLayout {
+		b = appendPadded(append(b, '.'), t.Nanosecond()/1000, 6)
+	}
 	return append(b, '"')
+}
+
+// appendPadded appends n (0 ≤ n < 10^width) in width decimal digits, zero-padded.
+func appendPadded(b []byte, n, width int) []byte {
+	b = append(b, "000000"[:width]...)
+	for i := len(b) - 1; n > 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // parseUpstreamTime reads upstream's str(datetime), naive (local time) or
