@@ -24,14 +24,6 @@ const (
 // written back in that zone, unchanged.
 const naiveZone = "naive"
 
-// formatUpstreamTime formats t as upstream's str(datetime) in local time,
-// truncated to microseconds; a time read from a naive string in a gap of
-// the local zone is written as it was read.
-func formatUpstreamTime(t time.Time) string {
-	t, layout := upstreamForm(t)
-	return t.Format(layout)
-}
-
 // upstreamForm returns t in the zone upstream's str(datetime) shows it in,
 // and the layout that writes it as upstream does.
 func upstreamForm(t time.Time) (time.Time, string) {
@@ -44,7 +36,9 @@ func upstreamForm(t time.Time) (time.Time, string) {
 	return t, upstreamLayout
 }
 
-// appendUpstreamTime appends formatUpstreamTime(t) as a JSON string. Its
+// appendUpstreamTime appends t as upstream's str(datetime) in local time,
+// truncated to microseconds, as a JSON string; a time read from a naive
+// string in a gap of the local zone is written as it was read. Its
 // characters (digits, '-', ':', '.', ' ' and, for a year beyond 9999, more
 // digits or a sign) need no escaping.
 func appendUpstreamTime(b []byte, t time.Time) []byte {
@@ -126,7 +120,7 @@ func pythonFloatMicros(f float64) int64 {
 type upstreamTime time.Time
 
 func (t upstreamTime) MarshalJSON() ([]byte, error) {
-	return json.Marshal(formatUpstreamTime(time.Time(t)))
+	return appendUpstreamTime(nil, time.Time(t)), nil
 }
 
 func (t *upstreamTime) UnmarshalJSON(data []byte) error {

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// TestAppendUpstreamTimeMatchesFormat checks the directly written fields against time.Format's layouts over
-// random times, with and without microseconds, in the local zone, in a naive zone, and beyond year 9999.
+// TestAppendUpstreamTimeMatchesFormat checks the directly written fields against time.Format with upstream's
+// layouts over random times, with and without microseconds, in the local zone, in a naive zone, and beyond
+// year 9999.
 func TestAppendUpstreamTimeMatchesFormat(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	naive := time.FixedZone(naiveZone, 5*3600+1800)
@@ -29,7 +30,8 @@ func TestAppendUpstreamTimeMatchesFormat(t *testing.T) {
 		times = append(times, tm)
 	}
 	for _, tm := range times {
-		want := `"` + formatUpstreamTime(tm) + `"`
+		local, layout := upstreamForm(tm)
+		want := `"` + local.Format(layout) + `"`
 		if got := string(appendUpstreamTime([]byte("x"), tm)); got != "x"+want {
 			t.Fatalf("appendUpstreamTime(%v) = %s, want x%s", tm, got, want)
 		}
