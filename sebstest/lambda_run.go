@@ -86,13 +86,13 @@ func (f *Function) invokeLambda(ctx context.Context, payload any) (*sebs.Executi
 	tick := time.NewTicker(goneCheck / 50)
 	defer tick.Stop()
 	for {
-		st, serr := tgt.State(ictx)
+		c, serr := tgt.Inspect(ictx)
 		switch {
 		case serr != nil && engine.IsGone(serr):
 			return res, fmt.Errorf("%w: the emulator's container %s was removed during the call: %w", ErrGone, engine.ShortID(f.inst.id), err)
-		case serr == nil && !st.Running && !st.Restarting:
+		case serr == nil && c.State != nil && !c.State.Running && !c.State.Restarting:
 			return res, fmt.Errorf("%w: the emulator exited with code %d (OOM-killed: %t) during the call: %w%s",
-				ErrGone, st.ExitCode, st.OOMKilled, err, f.logTail(f.inst.id))
+				ErrGone, c.State.ExitCode, f.eng.OOMKilled(ictx, *c), err, f.logTail(f.inst.id))
 		}
 		select {
 		case <-ictx.Done():
