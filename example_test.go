@@ -186,3 +186,27 @@ func ExampleSample_AppendJSON() {
 	// Output:
 	// {"benchmark":"sleep","function":"sleep-go","language":"go","mode":"warm","size":"test","request_id":"r-1","is_cold":false,"begin":"2026-12-02T06:00:00Z","client_ns":240000,"http_startup_ns":0,"first_byte_ns":0,"server_ns":0,"connection_reused":false,"memory_peak_bytes":0}
 }
+
+// AppendUpstreamJSON rewrites JSON already encoded (here a result kept as its bytes) as MarshalUpstream
+// writes it, at its nesting in a larger document: keys sorted, indented, HTML characters as they are.
+func ExampleAppendUpstreamJSON() {
+	kept := []byte(`{"request_id":"r-1","output":{"z":1,"a":"\u003cb\u003e"}}`)
+	doc := []byte("{\n  \"r-1\": ")
+	doc, err := sebs.AppendUpstreamJSON(doc, kept, "  ")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc = append(doc, "\n}"...)
+	fmt.Println(string(doc))
+	// Output:
+	// {
+	//   "r-1": {
+	//     "output": {
+	//       "a": "<b>",
+	//       "z": 1
+	//     },
+	//     "request_id": "r-1"
+	//   }
+	// }
+}

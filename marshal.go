@@ -1,7 +1,6 @@
 package sebs
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -15,18 +14,9 @@ func MarshalUpstream(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sebs: encode: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		return nil, fmt.Errorf("sebs: re-read encoded JSON: %w", err)
+	out, err := AppendUpstreamJSON(make([]byte, 0, len(raw)+len(raw)/2), raw, "")
+	if err != nil {
+		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(generic); err != nil {
-		return nil, fmt.Errorf("sebs: encode: %w", err)
-	}
-	return buf.Bytes(), nil
+	return append(out, '\n'), nil
 }

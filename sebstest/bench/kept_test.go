@@ -13,19 +13,21 @@ import (
 	"github.com/gosebs/sebs"
 )
 
-// TestKeptResultsRoundTrip keeps results in blocks (more than one block's worth) and checks that
-// experiments.json is what keeping them as decoded results gives, byte for byte, in the same order.
+// TestKeptResultsRoundTrip keeps results in blocks (more than one block's worth) and checks that each
+// comes back as it was kept: its JSON byte for byte, its request ID, and its result.csv row, in order.
 func TestKeptResultsRoundTrip(t *testing.T) {
 	var kept keptResults
-	var want sebs.ExperimentResult
 	var wantRows sebs.PerfCost
+	var wantData [][]byte
+	var wantKeys []string                   // function/request ID
 	big := strings.Repeat("x", keptBlock/3) // three of these fill the block: it is written out and reused
 	for i := range 12 {
 		var res sebs.ExecutionResult
 		body := `{"billing":{},"output":{"request_id":"r-` + strconv.Itoa(i%10) + `","n":9007199254740993,"f":1.50,"s":"` + big + `"},` +
-			`"request_id":"r-` + strconv.Itoa(i%10) + `","stats":{"cold_start":` + strconv.FormatBool(i == 0) + `}}`
+			`"request_id":"r-` + strconv.Itoa(i%10) + `","stats":{"cold_start":` + strconv.FormatBool(i == 0) + `,"memory_used":` +
+			strconv.Itoa(i) + `.5},"times":{"benchmark":` + strconv.Itoa(i) + `,"client":-` + strconv.Itoa(i*7) + `,"http_startup":0.000` + strconv.Itoa(i) + `}}`
 		if i == 11 {
-			body = `{"output":{},"request_id":""}` // a result without an ID: numbered as AddInvocation does
+			body = `{"output":{},"request_id":""}` // a result without an ID, memory or connection time
 		}
 		if err := json.Unmarshal([]byte(body), &res); err != nil {
 			t.Fatal(err)
@@ -36,9 +38,10 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 		}
 		fn := "fn-" + strconv.Itoa(i%3)
 		mode := []string{"warm", "cold"}[i%2]
-		kept.add(fn, mode, 128*(i%3+1), data)
-		want.AddInvocation(fn, &res)
+		kept.add(fn, mode, 128*(i%3+1), &res, data)
 		wantRows.Add(128*(i%3+1), mode, &res, nil)
+		wantData = append(wantData, data)
+		wantKeys = append(wantKeys, fn+"/"+res.RequestID)
 	}
 	if kept.file == nil || kept.written < 2*keptBlock/3*3 {
 		t.Fatalf("%d bytes written out for 12 results of a third of a block each; the test means to read some back from the file", kept.written)
@@ -47,33 +50,37 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 		t.Logf("the temporary file %s could not be removed while open; it is removed on release", kept.file.Name())
 	}
 	file := kept.file
-	var got sebs.ExperimentResult
 	var gotRows sebs.PerfCost
-	if spillErr, err := kept.addTo(&got, &gotRows); spillErr != nil || err != nil {
+	keys, spillErr, err := kept.scan(&gotRows)
+	if spillErr != nil || err != nil {
 		t.Fatal(spillErr, err)
 	}
 	if diff := cmp.Diff(wantRows, gotRows); diff != "" {
 		t.Fatalf("result.csv rows from the kept results (-want +got):\n%s", diff)
 	}
-	gotJSON, err := sebs.MarshalUpstream(got)
-	if err != nil {
-		t.Fatal(err)
+	var gotKeys []string
+	for _, k := range keys {
+		gotKeys = append(gotKeys, kept.names[k.fn]+"/"+k.id)
 	}
-	wantJSON, err := sebs.MarshalUpstream(want)
-	if err != nil {
-		t.Fatal(err)
+	if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
+		t.Fatalf("keys of the kept results (-want +got):\n%s", diff)
 	}
-	if string(gotJSON) != string(wantJSON) {
-		t.Fatalf("kept results wrote\n%.2000s\nkeeping them decoded writes\n%.2000s", gotJSON, wantJSON)
+	var buf []byte
+	for i, ref := range kept.refs.all() {
+		data, err := kept.result(ref, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(data) != string(wantData[i]) {
+			t.Fatalf("kept result %d came back as\n%.300s\nwant\n%.300s", i, data, wantData[i])
+		}
 	}
-	if !strings.Contains(string(gotJSON), "9007199254740993") || !strings.Contains(string(gotJSON), "1.50") {
-		t.Fatal("a number lost its text on the way through the kept blocks")
-	}
+	kept.release()
 	if kept.refs.len() != 0 || kept.block != nil || kept.file != nil {
-		t.Fatal("addTo left the kept results in place; they would be added twice")
+		t.Fatal("release left the kept results in place")
 	}
 	if _, err := file.Stat(); err == nil {
-		t.Fatal("addTo left the temporary file open")
+		t.Fatal("release left the temporary file open")
 	}
 }
 
@@ -96,21 +103,26 @@ func TestKeptResultsSurviveAFailingFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kept.add("fn", "warm", 128, data)
+		kept.add("fn", "warm", 128, &res, data)
 	}
 	if kept.failed == nil || kept.written != 0 {
 		t.Fatalf("writes to a read-only file: failed %v, %d bytes written; the test means the file to fail", kept.failed, kept.written)
 	}
-	var exp sebs.ExperimentResult
 	var rows sebs.PerfCost
-	spillErr, err := kept.addTo(&exp, &rows)
+	keys, spillErr, err := kept.scan(&rows)
 	if err != nil || spillErr == nil {
-		t.Fatalf("addTo: spill error %v, error %v; want the file's failure reported and no other error", spillErr, err)
+		t.Fatalf("scan: spill error %v, error %v; want the file's failure reported and no other error", spillErr, err)
 	}
-	if len(exp.Invocations["fn"]) != 5 || len(rows.Rows) != 5 {
-		t.Fatalf("%d invocations and %d rows after the file failed; want all 5", len(exp.Invocations["fn"]), len(rows.Rows))
+	if len(keys) != 5 || len(rows.Rows) != 5 || keys[4].id != "r-4" {
+		t.Fatalf("%d keys (%v) and %d rows after the file failed; want all 5", len(keys), keys, len(rows.Rows))
 	}
-	if got := exp.Invocations["fn"]["r-4"].Output["s"]; got != big {
-		t.Fatalf("the last result's output came back %.20q…; want it whole", got)
+	var buf []byte
+	data, err := kept.result(kept.refs.slice()[4], &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last sebs.ExecutionResult
+	if err := json.Unmarshal(data, &last); err != nil || last.Output["s"] != big {
+		t.Fatalf("the last result came back %.40q… (%v); want it whole", data, err)
 	}
 }

@@ -178,7 +178,7 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 		r.perf.Add(cfg.Memory, s.Mode, res, callErr)
 		return keepErr
 	}
-	r.kept.add(s.Function, s.Mode, cfg.Memory, kept) // its row and invocation are made at Close
+	r.kept.add(s.Function, s.Mode, cfg.Memory, res, kept) // its row and invocation are made at Close
 	return nil
 }
 

@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,44 +39,18 @@ func (r *Recorder) Close() error {
 	}
 	defer unlock()
 	if r.calls > 0 {
-		spillErr, err := r.kept.addTo(&r.exp, &r.perf)
+		keys, spillErr, err := r.kept.scan(&r.perf)
 		if spillErr != nil {
 			errs = append(errs, fmt.Errorf("%w (the results were kept in memory instead; the files are complete)", spillErr))
 		}
-		// On err some results could not be read back: the files get every other one, and Close says so.
-		errs = append(errs, err, r.mergeExperiments(), r.mergePerfCost())
+		// On err the kept results after some point could not be read back: the files get those before it,
+		// and Close says so.
+		errs = append(errs, err, r.mergeExperiments(keys), r.mergePerfCost())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bench: close recorder of %s: %w", r.dir, err)
 	}
 	return nil
-}
-
-func (r *Recorder) mergeExperiments() error {
-	path := filepath.Join(r.dir, experimentsFile)
-	var merged sebs.ExperimentResult
-	switch data, err := os.ReadFile(path); {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return fmt.Errorf("read %s: %w", path, err)
-	default:
-		if err := json.Unmarshal(data, &merged); err != nil {
-			return fmt.Errorf("merge with %s: %w (move the file away to start afresh)", path, err)
-		}
-	}
-	cfg := r.config()
-	if merged.Config != nil {
-		cfg = mergeConfig(merged.Config, cfg)
-	}
-	r.exp.Config = cfg
-	r.exp.Statistics = r.perf.Statistics()
-	merged.Merge(&r.exp)
-	merged.Config = cfg // the settings of every run the file holds, not only the first one's
-	data, err := sebs.MarshalUpstream(merged)
-	if err != nil {
-		return err
-	}
-	return files.WriteAtomic(path, data)
 }
 
 func (r *Recorder) mergePerfCost() error {
