@@ -19,142 +19,125 @@ import (
 
 // mergeExperiments writes experiments.json: the file already in the folder, if any, with this run's
 // experiment merged into it as sebs.ExperimentResult.Merge merges (keys is the kept results' functions and
-// request IDs, in the order kept). The invocations are never decoded: the file's are kept as their JSON,
-// this run's are read back from r.kept, and each is written as sebs.MarshalUpstream would write it, one
-// after another, into the file. The document is the one MarshalUpstream gives for the merged
-// ExperimentResult, byte for byte, without the memory of that ExperimentResult (about 11 KB a call, decoded)
-// or its time (issue 16: Close took 59 µs a call).
+// request IDs, in the order kept). This run's results are never decoded: they are read back from r.kept and
+// each is written as sebs.MarshalUpstream would write it, one after another, into the file. The document is
+// the one MarshalUpstream gives for the merged ExperimentResult, byte for byte, without the memory of that
+// ExperimentResult (about 11 KB a call, decoded) or its time (issue 16: Close took 59 µs a call).
 func (r *Recorder) mergeExperiments(keys []keptKey) error {
 	path := filepath.Join(r.dir, experimentsFile)
-	merged, invocations, err := readExperimentsFile(path)
+	doc, err := readExperimentsDoc(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("merge with %w (move the file away to start afresh)", err)
+	}
+	if doc == nil {
+		doc = &experimentsDoc{invocations: make(map[string]map[string]invocation)}
 	}
 	cfg := r.config()
-	if merged.Config != nil {
-		cfg = mergeConfig(merged.Config, cfg)
+	if doc.exp.Config != nil {
+		cfg = mergeConfig(doc.exp.Config, cfg)
 	}
 	r.exp.Config = cfg
 	r.exp.Statistics = r.perf.Statistics()
-	merged.Merge(&r.exp)
-	merged.Config = cfg // the settings of every run the file holds, not only the first one's
-	r.mergeKept(invocations, keys)
-	rest, err := sebs.MarshalUpstream(merged) // everything but the invocations, which merged does not hold
-	if err != nil {
-		return err
-	}
-	const head = "{\n  \"_invocations\": {}"
-	if !bytes.HasPrefix(rest, []byte(head)) {
-		return fmt.Errorf("write %s: the experiment's JSON does not start with its invocations (%.40q)", path, rest)
-	}
-	return files.WriteAtomicFunc(path, func(w io.Writer) error {
-		if _, err := io.WriteString(w, head[:len(head)-2]); err != nil {
-			return err
+	run := &experimentsDoc{exp: r.exp, invocations: make(map[string]map[string]invocation)}
+	for i, k := range keys { // as AddInvocation files them
+		fn := r.kept.names[k.fn]
+		byID := run.invocations[fn]
+		if byID == nil {
+			byID = make(map[string]invocation)
+			run.invocations[fn] = byID
 		}
-		if err := r.writeInvocations(w, invocations); err != nil {
-			return err
-		}
-		_, err := w.Write(rest[len(head):])
-		return err
-	})
+		byID[failedKey(byID, k.id)] = invocation{kept: i, failed: k.id == ""}
+	}
+	doc.merge(run)
+	doc.exp.Config = cfg // the settings of every run the file holds, not only the first one's
+	return doc.write(path, &r.kept)
 }
 
-// invocation is one entry of experiments.json's invocations: this run's kept result kept (when raw is nil)
-// or the JSON of one read from the file.
+// experimentsDoc is an experiments.json being merged: everything but the invocations as an
+// ExperimentResult (whose Invocations stays nil), and the invocations (function → request ID → result) as
+// their JSON or as results a Recorder kept.
+type experimentsDoc struct {
+	exp         sebs.ExperimentResult
+	invocations map[string]map[string]invocation
+}
+
+// invocation is one entry of experiments.json's invocations: the JSON of one read from a file (as
+// ExecutionResult.AppendJSON writes it), or when raw is nil a Recorder's kept result number kept.
 type invocation struct {
-	kept int
-	raw  json.RawMessage
+	raw    []byte
+	kept   int
+	failed bool // a result without a request ID, filed as failed-<n>: renumbered when a merge finds its key taken
 }
 
-// readExperimentsFile reads the experiments.json at path, if there is one: everything but its invocations as
-// an ExperimentResult, and the invocations (function → request ID → result) as their JSON, as
-// ExecutionResult.AppendJSON writes them.
-func readExperimentsFile(path string) (sebs.ExperimentResult, map[string]map[string]invocation, error) {
-	var exp sebs.ExperimentResult
-	invocations := make(map[string]map[string]invocation)
+// readExperimentsDoc reads the experiments.json at path; nil, and no error, when there is none; an error
+// that starts with path when it is not an experiments.json. Each
+// invocation is read as a result and written again, one at a time: what the file holds is then written in
+// this package's shape, as when the whole file was decoded, and one that is not a result is refused
+// before anything is written.
+func readExperimentsDoc(path string) (*experimentsDoc, error) {
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return exp, invocations, nil
+		return nil, nil
 	case err != nil:
-		return exp, nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	bad := func(err error) error {
-		return fmt.Errorf("merge with %s: %w (move the file away to start afresh)", path, err)
-	}
+	bad := func(err error) error { return fmt.Errorf("%s: %w", path, err) }
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
-		return exp, nil, bad(err)
+		return nil, bad(err)
 	}
 	var raw map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(cmpOr(top["_invocations"], json.RawMessage("null")), &raw); err != nil {
-		return exp, nil, bad(fmt.Errorf("_invocations: %w", err))
+	if inv := top["_invocations"]; len(inv) > 0 {
+		if err := json.Unmarshal(inv, &raw); err != nil {
+			return nil, bad(fmt.Errorf("_invocations: %w", err))
+		}
 	}
 	delete(top, "_invocations")
+	doc := &experimentsDoc{invocations: make(map[string]map[string]invocation, len(raw))}
 	rest, err := json.Marshal(top)
 	if err == nil {
-		err = json.Unmarshal(rest, &exp)
+		err = json.Unmarshal(rest, &doc.exp)
 	}
 	if err != nil {
-		return exp, nil, bad(err)
+		return nil, bad(err)
 	}
 	for fn, byID := range raw {
-		invocations[fn] = make(map[string]invocation, len(byID))
+		doc.invocations[fn] = make(map[string]invocation, len(byID))
 		for id, data := range byID {
-			// Each is read as a result and written again, one at a time: what the file holds is then written
-			// in this package's shape, as when the whole file was decoded, and one that is not a result is
-			// refused before anything is written.
 			var res *sebs.ExecutionResult
 			if err := json.Unmarshal(data, &res); err != nil {
-				return exp, nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
+				return nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
 			}
 			if res != nil {
 				if data, err = res.AppendJSON(data[:0]); err != nil {
-					return exp, nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
+					return nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
 				}
 			}
-			invocations[fn][id] = invocation{kept: -1, raw: data}
+			doc.invocations[fn][id] = invocation{raw: data, failed: res != nil && res.RequestID == ""}
 		}
 	}
-	return exp, invocations, nil
+	return doc, nil
 }
 
-// cmpOr returns raw, or or when raw is empty.
-func cmpOr(raw, or json.RawMessage) json.RawMessage {
-	if len(raw) == 0 {
-		return or
-	}
-	return raw
-}
-
-// mergeKept adds the kept results to invocations as ExperimentResult.AddInvocation and Merge would: first
-// this run's own (a result without a request ID is filed as "failed-<n>"), then those merged into the
-// file's, where this run's win on equal keys, except a failed-<n> already taken, which is numbered anew.
-func (r *Recorder) mergeKept(invocations map[string]map[string]invocation, keys []keptKey) {
-	run := make(map[string]map[string]int) // function → key → index in keys
-	for i, k := range keys {
-		fn := r.kept.names[k.fn]
-		byID := run[fn]
-		if byID == nil {
-			byID = make(map[string]int)
-			run[fn] = byID
-		}
-		byID[failedKey(byID, k.id)] = i
-	}
-	for fn, byID := range run {
-		into := invocations[fn]
-		if into == nil {
-			into = make(map[string]invocation, len(byID))
-			invocations[fn] = into
-		}
+// merge adds other to d as sebs.ExperimentResult.Merge does: other's invocations win on equal keys, except
+// a failed one whose key is taken, which is filed anew as AddInvocation files it.
+func (d *experimentsDoc) merge(other *experimentsDoc) {
+	for fn, byID := range other.invocations {
 		for _, id := range slices.Sorted(maps.Keys(byID)) {
-			i := byID[id]
-			if _, taken := into[id]; taken && keys[i].id == "" {
+			into := d.invocations[fn]
+			if into == nil {
+				into = make(map[string]invocation, len(byID))
+				d.invocations[fn] = into
+			}
+			inv := byID[id]
+			if _, taken := into[id]; taken && inv.failed {
 				id = failedKey(into, "")
 			}
-			into[id] = invocation{kept: i}
+			into[id] = inv
 		}
 	}
+	d.exp.Merge(&other.exp)
 }
 
 // failedKey returns id, or for an empty one the key AddInvocation files a failed invocation under:
@@ -171,14 +154,41 @@ func failedKey[V any](byID map[string]V, id string) string {
 	}
 }
 
+// write writes d to path (atomically) as sebs.MarshalUpstream writes the ExperimentResult it stands for:
+// the invocations, read from kept where they are a Recorder's (kept is nil when none are), are spliced into
+// MarshalUpstream's output of the rest.
+func (d *experimentsDoc) write(path string, kept *keptResults) error {
+	rest, err := sebs.MarshalUpstream(d.exp) // d.exp holds no invocations
+	if err != nil {
+		return err
+	}
+	const head = "{\n  \"_invocations\": {}"
+	if !bytes.HasPrefix(rest, []byte(head)) {
+		return fmt.Errorf("write %s: the experiment's JSON does not start with its invocations (%.40q)", path, rest)
+	}
+	return files.WriteAtomicFunc(path, func(w io.Writer) error {
+		if _, err := io.WriteString(w, head[:len(head)-2]); err != nil {
+			return err
+		}
+		if err := writeInvocations(w, d.invocations, kept); err != nil {
+			return err
+		}
+		_, err := w.Write(rest[len(head):])
+		return err
+	})
+}
+
 // writeInvocations writes experiments.json's "_invocations" object, at its place in the document, as
 // MarshalUpstream writes it: functions and request IDs sorted, each result at its indentation.
-func (r *Recorder) writeInvocations(w io.Writer, invocations map[string]map[string]invocation) error {
+func writeInvocations(w io.Writer, invocations map[string]map[string]invocation, kept *keptResults) error {
 	if len(invocations) == 0 {
 		_, err := io.WriteString(w, "{}")
 		return err
 	}
-	refs := r.kept.refs.slice()
+	var refs []keptRef
+	if kept != nil {
+		refs = kept.refs.slice()
+	}
 	out := []byte{'{'}
 	var buf []byte
 	for i, fn := range slices.Sorted(maps.Keys(invocations)) {
@@ -200,7 +210,7 @@ func (r *Recorder) writeInvocations(w io.Writer, invocations map[string]map[stri
 			data := []byte(byID[id].raw)
 			if data == nil {
 				var err error
-				if data, err = r.kept.result(refs[byID[id].kept], &buf); err != nil {
+				if data, err = kept.result(refs[byID[id].kept], &buf); err != nil {
 					return err
 				}
 			}

@@ -30,34 +30,41 @@ func Merge(dst string, srcs ...string) error {
 		return fmt.Errorf("bench: merge into %s: %w", dst, err)
 	}
 	var (
-		exp     *sebs.ExperimentResult
+		doc     *experimentsDoc
 		rows    []sebs.PerfCostRow
 		samples bytes.Buffer
 	)
 	for _, src := range srcs {
-		res, err := ReadResults(src)
+		res, err := readSamplesAndRows(src)
 		if err != nil {
 			return fmt.Errorf("bench: merge: %w", err)
 		}
 		for _, s := range res.Samples {
-			line, err := json.Marshal(s)
+			line, err := s.AppendJSON(nil)
 			if err != nil {
 				return fmt.Errorf("bench: merge %s: encode sample: %w", src, err)
 			}
 			samples.Write(line)
 			samples.WriteByte('\n')
 		}
-		switch e := res.Experiments; {
+		// The invocations stay JSON (experimentsDoc): a merge of long runs holds them as bytes, not decoded.
+		e, err := readExperimentsDoc(filepath.Join(src, experimentsFile))
+		switch {
+		case err != nil:
+			return fmt.Errorf("bench: merge: read results: %w", err)
 		case e == nil:
-		case exp == nil:
-			exp = e
+		case doc == nil:
+			doc = e
 		default:
-			cfg := e.Config
-			if exp.Config != nil && cfg != nil {
-				cfg = mergeConfig(exp.Config, cfg)
+			cfg := e.exp.Config // a run without a config leaves the merged one as it was
+			switch {
+			case cfg == nil:
+				cfg = doc.exp.Config
+			case doc.exp.Config != nil:
+				cfg = mergeConfig(doc.exp.Config, cfg)
 			}
-			exp.Merge(e)
-			exp.Config = cfg
+			doc.merge(e)
+			doc.exp.Config = cfg
 		}
 		rows = append(rows, res.Rows...)
 	}
@@ -67,12 +74,8 @@ func Merge(dst string, srcs ...string) error {
 	if err := files.WriteAtomic(filepath.Join(dst, samplesFile), samples.Bytes()); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if exp != nil {
-		data, err := sebs.MarshalUpstream(exp)
-		if err == nil {
-			err = files.WriteAtomic(filepath.Join(dst, experimentsFile), data)
-		}
-		if err != nil {
+	if doc != nil {
+		if err := doc.write(filepath.Join(dst, experimentsFile), nil); err != nil {
 			return fmt.Errorf("bench: merge: write %s: %w", experimentsFile, err)
 		}
 	}
@@ -102,11 +105,10 @@ type Results struct {
 // ReadResults reads the result files of the folder dir. samples.jsonl must be there (a Recorder creates
 // it first); experiments.json and perf-cost/result.csv may be missing.
 func ReadResults(dir string) (*Results, error) {
-	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+	res, err := readSamplesAndRows(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read results of %s: %w (is it a results folder? a Recorder writes %s first)", dir, err, samplesFile)
+		return nil, err
 	}
-	res := &Results{Samples: samples}
 	path := filepath.Join(dir, experimentsFile)
 	switch data, err := os.ReadFile(path); {
 	case errors.Is(err, fs.ErrNotExist):
@@ -118,7 +120,17 @@ func ReadResults(dir string) (*Results, error) {
 			return nil, fmt.Errorf("read results: %s: %w", path, err)
 		}
 	}
-	path = filepath.Join(dir, perfCostCSVFile)
+	return res, nil
+}
+
+// readSamplesAndRows reads samples.jsonl and result.csv of the results folder dir, as ReadResults does.
+func readSamplesAndRows(dir string) (*Results, error) {
+	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+	if err != nil {
+		return nil, fmt.Errorf("read results of %s: %w (is it a results folder? a Recorder writes %s first)", dir, err, samplesFile)
+	}
+	res := &Results{Samples: samples}
+	path := filepath.Join(dir, perfCostCSVFile)
 	switch f, err := os.Open(path); {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:

@@ -1,11 +1,17 @@
 package bench
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gosebs/sebs"
 )
 
 // recordShard writes one shard's results: calls calls of function fn in mode, the first cold, and one
@@ -87,5 +93,70 @@ func TestMergeRefusesToOverwrite(t *testing.T) {
 	}
 	if err := Merge(out, a); err == nil || !strings.Contains(err.Error(), "already holds") {
 		t.Errorf("second merge into %s: error %v, want a refusal", out, err)
+	}
+}
+
+// TestMergeWritesWhatDecodingWould: Merge keeps the shards' invocations as JSON; its experiments.json must be
+// MarshalUpstream's output of the shards decoded and merged with ExperimentResult.Merge, byte for byte,
+// failed-<n> keys that collide across shards renumbered, and a shard without a config keeping the others'.
+func TestMergeWritesWhatDecodingWould(t *testing.T) {
+	root := t.TempDir()
+	shards := []string{
+		`{"_invocations":{"fn":{"r-1":{"request_id":"r-1","output":{"b":1,"a":"<&>"},"times":{"client":5}},"failed-0":{"request_id":"","output":{}}}},` +
+			`"begin_time":3,"end_time":4,"config":{"experiments":{"experiments":{"perf-cost":{"benchmark":"a","experiments":["warm"],"repetitions":2}}}}}`,
+		`{"_invocations":{"fn":{"failed-0":{"request_id":"","output":{"x":1.50}},"r-1":{"request_id":"r-1","output":{"again":true}}},"other":{}},"begin_time":1}`,
+		`{"_invocations":{"fn":{"failed-1":{"request_id":"","output":{}}}},"end_time":9,` +
+			`"config":{"experiments":{"experiments":{"perf-cost":{"benchmark":"b","experiments":["cold"],"repetitions":1}}}}}`,
+	}
+	var dirs []string
+	var want *sebs.ExperimentResult
+	for i, data := range shards {
+		dir := filepath.Join(root, fmt.Sprint("shard-", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range map[string]string{samplesFile: "", experimentsFile: data} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, dir)
+		var e sebs.ExperimentResult
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = &e
+			continue
+		}
+		cfg := e.Config
+		switch {
+		case cfg == nil:
+			cfg = want.Config
+		case want.Config != nil:
+			cfg = mergeConfig(want.Config, cfg)
+		}
+		want.Merge(&e)
+		want.Config = cfg
+	}
+	out := filepath.Join(root, "merged")
+	if err := Merge(out, dirs...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(out, experimentsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantData, err := sebs.MarshalUpstream(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(wantData) {
+		t.Fatalf("merged experiments.json (-decoded merge +Merge):\n%s", cmp.Diff(string(wantData), string(got)))
+	}
+	for _, key := range []string{"failed-0", "failed-1", "failed-2"} { // shard 1's failed-0 becomes failed-2
+		if !strings.Contains(string(got), `"`+key+`"`) {
+			t.Errorf("merged experiments.json has no %s: every shard's failed call must stay", key)
+		}
 	}
 }
