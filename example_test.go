@@ -192,7 +192,7 @@ func ExampleSample_AppendJSON() {
 func ExampleAppendUpstreamJSON() {
 	kept := []byte(`{"request_id":"r-1","output":{"z":1,"a":"\u003cb\u003e"}}`)
 	doc := []byte("{\n  \"r-1\": ")
-	doc, err := sebs.AppendUpstreamJSON(doc, kept, "  ")
+	doc, err := sebs.AppendUpstreamJSON(doc, kept, 1) // at depth 1: the value of a member of the document
 	if err != nil {
 		fmt.Println(err)
 		return

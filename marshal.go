@@ -14,7 +14,7 @@ func MarshalUpstream(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sebs: encode: %w", err)
 	}
-	out, err := AppendUpstreamJSON(make([]byte, 0, len(raw)+len(raw)/2), raw, "")
+	out, err := AppendUpstreamJSON(make([]byte, 0, len(raw)+len(raw)/2), raw, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -6,22 +6,31 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
-// AppendUpstreamJSON appends src, one JSON value, as [MarshalUpstream] writes it, and returns the extended
-// buffer: object keys sorted at every level (of a key given twice, the last value), a two-space indent
-// with every line after the first starting with prefix, strings without HTML escapes, numbers as their
-// text, and no trailing newline. The bytes are those of decoding src into interface values (numbers as
-// json.Number) and encoding them again as MarshalUpstream does, without building the values: a writer that
-// keeps results as JSON (a Recorder, or a file being merged) writes them into a larger document at its
-// nesting with prefix, at a fraction of the cost. An src that is not one valid JSON value is an error that
-// says where, and dst is then returned as given.
-func AppendUpstreamJSON(dst, src []byte, prefix string) ([]byte, error) {
-	w := upstreamWriter{src: src, out: dst, prefix: prefix}
+// AppendUpstreamJSON appends src, one JSON value, as [MarshalUpstream] writes it at nesting depth of a
+// document (0 for a whole document), and returns the extended buffer: object keys sorted at every level (of
+// a key given twice, the last value), a two-space indent (every line after the first indented by depth
+// levels more), strings without HTML escapes, numbers as their text, and no trailing newline. The bytes are
+// those of decoding src into interface values (numbers as json.Number) and encoding them again as
+// MarshalUpstream does, without building the values: a writer that keeps results as JSON (a Recorder, or a
+// file being merged) writes them into a larger document at their place, at a fraction of the cost. An src
+// that is not one valid JSON value is an error that says where, as is one that would nest the document
+// deeper than encoding/json reads (10,000 levels, depth included); dst is then returned as given.
+func AppendUpstreamJSON(dst, src []byte, depth int) ([]byte, error) {
+	prefix := strings.Repeat("  ", max(depth, 0))
+	w := upstreamWriter{src: src, out: dst, prefix: prefix, base: max(depth, 0)}
 	i, err := w.value(w.space(0), 0)
 	if err == nil && w.space(i) < len(src) {
 		err = fmt.Errorf("data after the value at byte %d", w.space(i))
+	}
+	if errors.Is(err, errUpstreamDeepSort) {
+		var out []byte
+		if out, err = upstreamByDecoding(src, prefix, w.base); err == nil {
+			return append(dst, out...), nil
+		}
 	}
 	if err != nil {
 		return dst, fmt.Errorf("sebs: rewrite JSON as upstream writes it: %w", err)
@@ -32,6 +41,64 @@ func AppendUpstreamJSON(dst, src []byte, prefix string) ([]byte, error) {
 // maxUpstreamDepth is the nesting AppendUpstreamJSON accepts, encoding/json's decoder's limit.
 const maxUpstreamDepth = 10000
 
+// maxUpstreamSortDepth is the deepest level at which AppendUpstreamJSON moves an object's members into order
+// in the bytes it wrote. Each move copies the object's output once more, so keys out of order at every
+// level of deep input would cost the cube of its depth; below this level the value is decoded and encoded
+// instead, as encoding/json does, in time linear in its output.
+const maxUpstreamSortDepth = 16
+
+// errUpstreamDeepSort stops the direct rewrite of a value with an object out of order below
+// maxUpstreamSortDepth.
+var errUpstreamDeepSort = errors.New("object out of order deep in the value")
+
+// upstreamByDecoding is AppendUpstreamJSON by encoding/json: src decoded into interface values and encoded
+// again, lines after the first starting with prefix, at nesting base of the document.
+func upstreamByDecoding(src []byte, prefix string, base int) ([]byte, error) {
+	if !json.Valid(src) {
+		return nil, errors.New("not one valid JSON value")
+	}
+	if n, ok := nesting(src); !ok || base+n > maxUpstreamDepth {
+		return nil, fmt.Errorf("nested deeper than %d levels in the document", maxUpstreamDepth)
+	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// nesting returns the deepest nesting of arrays and objects in the valid JSON src; ok is false when it
+// passes maxUpstreamDepth.
+func nesting(src []byte) (deepest int, ok bool) {
+	depth, inString := 0, false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			if depth++; depth > maxUpstreamDepth {
+				return depth, false
+			}
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest, true
+}
+
 // upstreamWriter rewrites src into out in one pass: each object's members are written in the order given
 // and, when their keys were not sorted and distinct (values encoding/json wrote always are), moved into
 // order afterwards.
@@ -39,6 +106,7 @@ type upstreamWriter struct {
 	src     []byte
 	out     []byte
 	prefix  string
+	base    int                // the nesting of src's value in the document
 	members [][]upstreamMember // a scratch list per nesting depth
 	spare   []byte             // scratch for reordering members
 }
@@ -121,7 +189,7 @@ func (w *upstreamWriter) literal(i int, lit string) (int, error) {
 }
 
 func (w *upstreamWriter) array(i, depth int) (int, error) {
-	if depth >= maxUpstreamDepth {
+	if w.base+depth >= maxUpstreamDepth {
 		return i, fmt.Errorf("nested deeper than %d at byte %d", maxUpstreamDepth, i)
 	}
 	i = w.space(i + 1)
@@ -155,7 +223,7 @@ func (w *upstreamWriter) array(i, depth int) (int, error) {
 }
 
 func (w *upstreamWriter) object(i, depth int) (int, error) {
-	if depth >= maxUpstreamDepth {
+	if w.base+depth >= maxUpstreamDepth {
 		return i, fmt.Errorf("nested deeper than %d at byte %d", maxUpstreamDepth, i)
 	}
 	i = w.space(i + 1)
@@ -198,7 +266,9 @@ func (w *upstreamWriter) object(i, depth int) (int, error) {
 			i = w.space(i + 1)
 			continue
 		case '}':
-			w.sortMembers(open+1, members)
+			if !w.sortMembers(open+1, members, depth) {
+				return i, errUpstreamDeepSort
+			}
 			w.newline(depth)
 			w.out = append(w.out, '}')
 			return i + 1, nil
@@ -209,14 +279,18 @@ func (w *upstreamWriter) object(i, depth int) (int, error) {
 }
 
 // sortMembers puts the members written from out[from:] in the order of their keys, keeping the last of
-// equal keys, as decoding into a map and encoding it does. Members already in order are left alone.
-func (w *upstreamWriter) sortMembers(from int, members []upstreamMember) {
+// equal keys, as decoding into a map and encoding it does. Members already in order are left alone; false
+// means they were not, at a depth below maxUpstreamSortDepth, and were left as they were.
+func (w *upstreamWriter) sortMembers(from int, members []upstreamMember, depth int) bool {
 	sorted := true
 	for k := 1; k < len(members) && sorted; k++ {
 		sorted = bytes.Compare(members[k-1].key, members[k].key) < 0
 	}
 	if sorted {
-		return
+		return true
+	}
+	if depth >= maxUpstreamSortDepth {
+		return false
 	}
 	slices.SortStableFunc(members, func(a, b upstreamMember) int { return bytes.Compare(a.key, b.key) })
 	w.spare = w.spare[:0]
@@ -230,6 +304,7 @@ func (w *upstreamWriter) sortMembers(from int, members []upstreamMember) {
 		w.spare = append(w.spare, w.out[m.start:m.end]...)
 	}
 	w.out = append(w.out[:from], w.spare...)
+	return true
 }
 
 // str writes the string at src[i] (its opening quote) as encoding/json writes the decoded string without

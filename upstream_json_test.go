@@ -46,23 +46,43 @@ var upstreamJSONCases = []string{
 	`{"é":"ü","\u00e9":"dup of é","slash":"\/","bs":"\\","2028":"\u2028\u2029","lone":"\ud800x"}`,
 	"{\"raw\":\"\xff\xfe bad utf-8\",\"a\\\"b\":1,\"a#\":2,\"a\":3}",
 	`[[[[[[1]]]]],{"k":[{"k":[{}]}]}]`,
+	// Keys out of order at every level, deeper than AppendUpstreamJSON moves members itself.
+	strings.Repeat(`{"b":1,"a":`, 40) + `{"z":[{"y":0,"x":1}]}` + strings.Repeat(`}`, 40),
 	`{"output":{"begin":1764645000.123456,"result":{"output":{"result":0}}},"detail":{"timestamp_source":"kernel","connection_reused":true,"address":"bridge"}}`,
 }
 
 func TestAppendUpstreamJSONMatchesDecoding(t *testing.T) {
 	for _, src := range upstreamJSONCases {
-		for _, prefix := range []string{"", "      "} {
-			want, err := upstreamByDecoding([]byte(src), prefix)
+		for _, depth := range []int{0, 3} {
+			want, err := upstreamByDecoding([]byte(src), strings.Repeat("  ", depth))
 			if err != nil {
 				t.Fatalf("reference on %q: %v", src, err)
 			}
-			got, err := sebs.AppendUpstreamJSON([]byte("kept:"), []byte(src), prefix)
+			got, err := sebs.AppendUpstreamJSON([]byte("kept:"), []byte(src), depth)
 			if err != nil {
 				t.Fatalf("AppendUpstreamJSON(%q): %v", src, err)
 			}
 			if !bytes.Equal(got, append([]byte("kept:"), want...)) {
-				t.Errorf("AppendUpstreamJSON(%q, prefix %q):\n got %s\nwant kept:%s", src, prefix, got, want)
+				t.Errorf("AppendUpstreamJSON(%.200q, depth %d):\n got %.300s\nwant kept:%.300s", src, depth, got, want)
 			}
+		}
+	}
+}
+
+// TestAppendUpstreamJSONDocumentDepth: a value that would nest the document it is written into deeper than
+// encoding/json reads (10,000 levels) is refused, counting the depth it is written at, on both of
+// AppendUpstreamJSON's paths: keys in order, and keys out of order deep down (decoded and encoded).
+func TestAppendUpstreamJSONDocumentDepth(t *testing.T) {
+	arrays := func(n int) string { return strings.Repeat("[", n) + "1" + strings.Repeat("]", n) }
+	for name, src := range map[string]string{
+		"in order":     arrays(100),
+		"out of order": strings.Repeat(`{"b":1,"a":`, 20) + arrays(80) + strings.Repeat("}", 20),
+	} {
+		if _, err := sebs.AppendUpstreamJSON(nil, []byte(src), 9900); err != nil {
+			t.Errorf("%s: 100 levels at depth 9,900 refused: %v", name, err)
+		}
+		if _, err := sebs.AppendUpstreamJSON(nil, []byte(src), 9901); err == nil {
+			t.Errorf("%s: 100 levels at depth 9,901 accepted; the document would pass 10,000", name)
 		}
 	}
 }
@@ -71,7 +91,7 @@ func TestAppendUpstreamJSONRefusesInvalid(t *testing.T) {
 	for _, src := range []string{``, ` `, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[1 2]`, `{a:1}`, `tru`,
 		`nul`, `01`, `1.`, `-`, `1e`, `"unterminated`, "\"ctl\x01\"", `"\x"`, `{} {}`, `[1]]`, `{"a":1}x`,
 		strings.Repeat("[", 10001) + strings.Repeat("]", 10001)} {
-		got, err := sebs.AppendUpstreamJSON([]byte("kept"), []byte(src), "")
+		got, err := sebs.AppendUpstreamJSON([]byte("kept"), []byte(src), 0)
 		if err == nil {
 			t.Errorf("AppendUpstreamJSON(%.40q) = %q, want an error", src, got)
 			continue
@@ -93,7 +113,7 @@ func FuzzAppendUpstreamJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		want, wantErr := upstreamByDecoding(src, "  ")
-		got, err := sebs.AppendUpstreamJSON(nil, src, "  ")
+		got, err := sebs.AppendUpstreamJSON(nil, src, 1)
 		if (err != nil) != (wantErr != nil) || !json.Valid(src) != (err != nil) {
 			t.Fatalf("AppendUpstreamJSON(%q) error %v; decoding's %v; json.Valid %v", src, err, wantErr, json.Valid(src))
 		}

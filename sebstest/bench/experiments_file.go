@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gosebs/sebs"
 	"github.com/gosebs/sebs/internal/files"
@@ -39,14 +41,14 @@ func (r *Recorder) mergeExperiments(keys []keptKey) error {
 	r.exp.Config = cfg
 	r.exp.Statistics = r.perf.Statistics()
 	run := &experimentsDoc{exp: r.exp, invocations: make(map[string]map[string]invocation)}
-	for i, k := range keys { // as AddInvocation files them
-		fn := r.kept.names[k.fn]
+	for i, k := range keys { // as AddInvocation files them, under the names the file will hold
+		fn := jsonString(r.kept.names[k.fn])
 		byID := run.invocations[fn]
 		if byID == nil {
 			byID = make(map[string]invocation)
 			run.invocations[fn] = byID
 		}
-		byID[failedKey(byID, k.id)] = invocation{kept: i, failed: k.id == ""}
+		byID[failedKey(byID, jsonString(k.id))] = invocation{kept: i, keptFailed: k.id == ""}
 	}
 	doc.merge(run)
 	doc.exp.Config = cfg // the settings of every run the file holds, not only the first one's
@@ -55,25 +57,52 @@ func (r *Recorder) mergeExperiments(keys []keptKey) error {
 
 // experimentsDoc is an experiments.json being merged: everything but the invocations as an
 // ExperimentResult (whose Invocations stays nil), and the invocations (function → request ID → result) as
-// their JSON or as results a Recorder kept.
+// their JSON or as results a Recorder kept. A function whose entry is null has a nil map.
 type experimentsDoc struct {
 	exp         sebs.ExperimentResult
 	invocations map[string]map[string]invocation
 }
 
-// invocation is one entry of experiments.json's invocations: the JSON of one read from a file (as
-// ExecutionResult.AppendJSON writes it), or when raw is nil a Recorder's kept result number kept.
+// invocation is one entry of experiments.json's invocations: the JSON of one read from a file, or, when
+// raw is nil, the Recorder's kept result number kept.
 type invocation struct {
-	raw    []byte
-	kept   int
-	failed bool // a result without a request ID, filed as failed-<n>: renumbered when a merge finds its key taken
+	raw  []byte
+	kept int
+	// keptFailed says that the kept result has no request ID (it is filed as failed-<n>, and numbered anew
+	// when a merge finds its key taken); a result from a file says so itself (see isFailed).
+	keptFailed bool
+}
+
+// isFailed reports whether inv is a result without a request ID, as ExperimentResult.Merge asks of the
+// results it adds. A result from a file is decoded for it only here, when its key is taken.
+func (inv invocation) isFailed() bool {
+	if inv.raw == nil {
+		return inv.keptFailed
+	}
+	var res *struct {
+		RequestID string `json:"request_id"`
+	}
+	return json.Unmarshal(inv.raw, &res) == nil && res != nil && res.RequestID == ""
+}
+
+// experimentsFields is sebs.ExperimentResult's JSON layout with the invocations left as JSON: the file is
+// decoded once, as ExperimentResult.UnmarshalJSON decodes it (keys matched without regard to case, a key
+// given twice merged into the first), without decoding the results.
+type experimentsFields struct {
+	Invocations   map[string]map[string]json.RawMessage `json:"_invocations"`
+	Metrics       map[string]map[string]any             `json:"_metrics"`
+	LegacyMetrics map[string]map[string]any             `json:"metrics"`
+	BeginTime     float64                               `json:"begin_time"`
+	EndTime       float64                               `json:"end_time"`
+	Config        map[string]any                        `json:"config"`
+	ResultBucket  *string                               `json:"result_bucket"`
+	Statistics    *sebs.PerfCostStatistics              `json:"statistics,omitempty"`
 }
 
 // readExperimentsDoc reads the experiments.json at path; nil, and no error, when there is none; an error
-// that starts with path when it is not an experiments.json. Each
-// invocation is read as a result and written again, one at a time: what the file holds is then written in
-// this package's shape, as when the whole file was decoded, and one that is not a result is refused
-// before anything is written.
+// that starts with path when it is not an experiments.json. The invocations are kept as the file holds them
+// (to be laid out again as MarshalUpstream lays them out), not decoded: what the file holds stays, even
+// what ExecutionResult has no field for or cannot read (a number beyond float64, say).
 func readExperimentsDoc(path string) (*experimentsDoc, error) {
 	data, err := os.ReadFile(path)
 	switch {
@@ -82,39 +111,26 @@ func readExperimentsDoc(path string) (*experimentsDoc, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	bad := func(err error) error { return fmt.Errorf("%s: %w", path, err) }
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, bad(err)
+	var f experimentsFields
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var raw map[string]map[string]json.RawMessage
-	if inv := top["_invocations"]; len(inv) > 0 {
-		if err := json.Unmarshal(inv, &raw); err != nil {
-			return nil, bad(fmt.Errorf("_invocations: %w", err))
+	doc := &experimentsDoc{
+		exp: sebs.ExperimentResult{Metrics: f.Metrics, BeginTime: f.BeginTime, EndTime: f.EndTime, Config: f.Config,
+			ResultBucket: f.ResultBucket, Statistics: f.Statistics},
+		invocations: make(map[string]map[string]invocation, len(f.Invocations)),
+	}
+	if doc.exp.Metrics == nil {
+		doc.exp.Metrics = f.LegacyMetrics
+	}
+	for fn, byID := range f.Invocations {
+		if byID == nil {
+			doc.invocations[fn] = nil
+			continue
 		}
-	}
-	delete(top, "_invocations")
-	doc := &experimentsDoc{invocations: make(map[string]map[string]invocation, len(raw))}
-	rest, err := json.Marshal(top)
-	if err == nil {
-		err = json.Unmarshal(rest, &doc.exp)
-	}
-	if err != nil {
-		return nil, bad(err)
-	}
-	for fn, byID := range raw {
 		doc.invocations[fn] = make(map[string]invocation, len(byID))
 		for id, data := range byID {
-			var res *sebs.ExecutionResult
-			if err := json.Unmarshal(data, &res); err != nil {
-				return nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
-			}
-			if res != nil {
-				if data, err = res.AppendJSON(data[:0]); err != nil {
-					return nil, bad(fmt.Errorf("invocation %q of %s: %w", id, fn, err))
-				}
-			}
-			doc.invocations[fn][id] = invocation{raw: data, failed: res != nil && res.RequestID == ""}
+			doc.invocations[fn][id] = invocation{raw: data}
 		}
 	}
 	return doc, nil
@@ -131,7 +147,7 @@ func (d *experimentsDoc) merge(other *experimentsDoc) {
 				d.invocations[fn] = into
 			}
 			inv := byID[id]
-			if _, taken := into[id]; taken && inv.failed {
+			if _, taken := into[id]; taken && inv.isFailed() {
 				id = failedKey(into, "")
 			}
 			into[id] = inv
@@ -166,75 +182,116 @@ func (d *experimentsDoc) write(path string, kept *keptResults) error {
 	if !bytes.HasPrefix(rest, []byte(head)) {
 		return fmt.Errorf("write %s: the experiment's JSON does not start with its invocations (%.40q)", path, rest)
 	}
-	return files.WriteAtomicFunc(path, func(w io.Writer) error {
+	var left error // invocations left out: the file is written without them
+	err = files.WriteAtomicFunc(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, head[:len(head)-2]); err != nil {
 			return err
 		}
-		if err := writeInvocations(w, d.invocations, kept); err != nil {
+		var err error
+		if left, err = writeInvocations(w, d.invocations, kept); err != nil {
 			return err
 		}
-		_, err := w.Write(rest[len(head):])
+		_, err = w.Write(rest[len(head):])
 		return err
 	})
+	return errors.Join(err, left)
 }
 
 // writeInvocations writes experiments.json's "_invocations" object, at its place in the document, as
-// MarshalUpstream writes it: functions and request IDs sorted, each result at its indentation.
-func writeInvocations(w io.Writer, invocations map[string]map[string]invocation, kept *keptResults) error {
+// MarshalUpstream writes it: functions and request IDs sorted, each result at its indentation. A result
+// that cannot be written so (nested deeper than a reader takes) is left out, and left names it; the others
+// are written all the same. err is a failure to read or write.
+func writeInvocations(w io.Writer, invocations map[string]map[string]invocation, kept *keptResults) (left, err error) {
 	if len(invocations) == 0 {
 		_, err := io.WriteString(w, "{}")
-		return err
+		return nil, err
 	}
 	var refs []keptRef
 	if kept != nil {
 		refs = kept.refs.slice()
 	}
-	out := []byte{'{'}
-	var buf []byte
+	var (
+		out     = []byte{'{'}
+		buf     []byte
+		skipped []error
+	)
 	for i, fn := range slices.Sorted(maps.Keys(invocations)) {
 		if i > 0 {
 			out = append(out, ',')
 		}
 		out = appendUpstreamKey(append(out, "\n    "...), fn)
 		byID := invocations[fn]
-		if len(byID) == 0 {
+		switch {
+		case byID == nil:
+			out = append(out, "null"...)
+			continue
+		case len(byID) == 0:
 			out = append(out, "{}"...)
 			continue
 		}
 		out = append(out, '{')
-		for j, id := range slices.Sorted(maps.Keys(byID)) {
-			if j > 0 {
-				out = append(out, ',')
-			}
-			out = appendUpstreamKey(append(out, "\n      "...), id)
-			data := []byte(byID[id].raw)
+		first := true
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
+			data := byID[id].raw
 			if data == nil {
 				var err error
 				if data, err = kept.result(refs[byID[id].kept], &buf); err != nil {
-					return err
+					return nil, err
 				}
 			}
-			var err error
-			if out, err = sebs.AppendUpstreamJSON(out, data, "      "); err != nil {
-				return fmt.Errorf("invocation %q of %s: %w", id, fn, err)
+			mark := len(out)
+			if !first {
+				out = append(out, ',')
 			}
+			out = appendUpstreamKey(append(out, "\n      "...), id)
+			var err error
+			if out, err = sebs.AppendUpstreamJSON(out, data, 3); err != nil {
+				out = out[:mark]
+				skipped = append(skipped, fmt.Errorf("invocation %q of %s left out: %w", id, fn, err))
+				continue
+			}
+			first = false
 			if len(out) >= 256<<10 {
 				if _, err := w.Write(out); err != nil {
-					return err
+					return nil, err
 				}
 				out = out[:0]
 			}
 		}
+		if first { // every one was left out
+			out = append(out, '}')
+			continue
+		}
 		out = append(out, "\n    }"...)
 	}
 	out = append(out, "\n  }"...)
-	_, err := w.Write(out)
-	return err
+	_, err = w.Write(out)
+	return errors.Join(skipped...), err
 }
 
 // appendUpstreamKey appends key as an object key of MarshalUpstream's output, colon and space included.
 func appendUpstreamKey(b []byte, key string) []byte {
-	quoted, _ := json.Marshal(key)                // a string always encodes
-	b, _ = sebs.AppendUpstreamJSON(b, quoted, "") // and so rewrites
+	quoted, _ := json.Marshal(key)               // a string always encodes
+	b, _ = sebs.AppendUpstreamJSON(b, quoted, 0) // and so rewrites
 	return append(b, ':', ' ')
+}
+
+// jsonString returns s as it comes back from JSON: each byte that is not part of valid UTF-8 replaced by
+// U+FFFD, as encoding/json writes it. Names and request IDs are the file's keys in that form, so that two
+// that differ only in such bytes are one key, in the file's order, as when the results were decoded.
+func jsonString(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

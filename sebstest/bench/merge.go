@@ -56,9 +56,9 @@ func Merge(dst string, srcs ...string) error {
 		case doc == nil:
 			doc = e
 		default:
-			cfg := e.exp.Config // a run without a config leaves the merged one as it was
+			cfg := e.exp.Config // a run without a config ({} as written) leaves the merged one as it was
 			switch {
-			case cfg == nil:
+			case len(cfg) == 0:
 				cfg = doc.exp.Config
 			case doc.exp.Config != nil:
 				cfg = mergeConfig(doc.exp.Config, cfg)

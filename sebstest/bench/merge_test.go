@@ -115,23 +115,31 @@ func TestMergeWritesWhatDecodingWould(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for name, content := range map[string]string{samplesFile: "", experimentsFile: data} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		dirs = append(dirs, dir)
 		var e sebs.ExperimentResult
 		if err := json.Unmarshal([]byte(data), &e); err != nil {
 			t.Fatal(err)
 		}
+		written, err := sebs.MarshalUpstream(e) // the shard as a Recorder writes it
+		if err != nil {
+			t.Fatal(err)
+		}
+		e = sebs.ExperimentResult{} // and as Merge reads it back
+		if err := json.Unmarshal(written, &e); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range map[string][]byte{samplesFile: nil, experimentsFile: written} {
+			if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, dir)
 		if want == nil {
 			want = &e
 			continue
 		}
 		cfg := e.Config
 		switch {
-		case cfg == nil:
+		case len(cfg) == 0:
 			cfg = want.Config
 		case want.Config != nil:
 			cfg = mergeConfig(want.Config, cfg)
