@@ -12,30 +12,8 @@ import (
 // upstreamByDecoding is what AppendUpstreamJSON must match: src decoded into interface values (numbers as
 // json.Number) and encoded as MarshalUpstream did before it, with prefix on every line after the first.
 func upstreamByDecoding(src []byte, prefix string) ([]byte, error) {
-	if !json.Valid(src) {
-		return nil, errInvalid
-	}
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return sebs.UpstreamByDecoding(src, prefix, len(prefix)/2)
 }
-
-var errInvalid = jsonError("not one valid JSON value")
-
-type jsonError string
-
-func (e jsonError) Error() string { return string(e) }
 
 // upstreamJSONCases are documents whose rewriting differs from a plain indent: keys out of order or
 // repeated, HTML characters, escapes, non-ASCII, invalid UTF-8, U+2028, numbers in every form, nesting.
