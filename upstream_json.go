@@ -17,8 +17,9 @@ import (
 // those of decoding src into interface values (numbers as json.Number) and encoding them again as
 // MarshalUpstream does, without building the values: a writer that keeps results as JSON (a Recorder, or a
 // file being merged) writes them into a larger document at their place, at a fraction of the cost. An src
-// that is not one valid JSON value is an error that says where, as is one that would nest the document
-// deeper than encoding/json reads (10,000 levels, depth included); dst is then returned as given.
+// that is not one valid JSON value is an error (saying at which byte, where it can), as is one that would
+// nest the document deeper than encoding/json reads (10,000 levels, depth included); dst is then returned
+// as given.
 func AppendUpstreamJSON(dst, src []byte, depth int) ([]byte, error) {
 	prefix := strings.Repeat("  ", max(depth, 0))
 	w := upstreamWriter{src: src, out: dst, prefix: prefix, base: max(depth, 0)}
@@ -57,7 +58,7 @@ func upstreamByDecoding(src []byte, prefix string, base int) ([]byte, error) {
 	if !json.Valid(src) {
 		return nil, errors.New("not one valid JSON value")
 	}
-	if n, ok := nesting(src); !ok || base+n > maxUpstreamDepth {
+	if base+nesting(src) > maxUpstreamDepth { // json.Valid has refused src itself deeper than that
 		return nil, fmt.Errorf("nested deeper than %d levels in the document", maxUpstreamDepth)
 	}
 	dec := json.NewDecoder(bytes.NewReader(src))
@@ -76,10 +77,9 @@ func upstreamByDecoding(src []byte, prefix string, base int) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// nesting returns the deepest nesting of arrays and objects in the valid JSON src; ok is false when it
-// passes maxUpstreamDepth.
-func nesting(src []byte) (deepest int, ok bool) {
-	depth, inString := 0, false
+// nesting returns the deepest nesting of arrays and objects in the valid JSON src.
+func nesting(src []byte) int {
+	depth, deepest, inString := 0, 0, false
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; {
 		case inString && c == '\\':
@@ -88,15 +88,13 @@ func nesting(src []byte) (deepest int, ok bool) {
 			inString = !inString
 		case inString:
 		case c == '{' || c == '[':
-			if depth++; depth > maxUpstreamDepth {
-				return depth, false
-			}
+			depth++
 			deepest = max(deepest, depth)
 		case c == '}' || c == ']':
 			depth--
 		}
 	}
-	return deepest, true
+	return deepest
 }
 
 // upstreamWriter rewrites src into out in one pass: each object's members are written in the order given
@@ -337,7 +335,8 @@ func (w *upstreamWriter) str(i int) (int, []byte, error) {
 	return start, nil, errUpstreamEnd
 }
 
-// appendStringNoHTML appends s quoted as encoding/json's Encoder writes a string with SetEscapeHTML(false).
+// appendStringNoHTML appends s, valid UTF-8, quoted as encoding/json's Encoder writes a string with
+// SetEscapeHTML(false).
 func appendStringNoHTML(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -370,18 +369,12 @@ func appendStringNoHTML(b []byte, s string) []byte {
 			from = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[from:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
+		r, size := utf8.DecodeRuneInString(s[i:]) // s is decoded JSON: valid UTF-8
+		if r == '\u2028' || r == '\u2029' {
 			b = append(append(b, s[from:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
+			from = i + size
 		}
 		i += size
-		from = i
 	}
 	b = append(b, s[from:]...)
 	return append(b, '"')

@@ -24,6 +24,14 @@ func (c *chunks[T]) add(v T) {
 	c.cur = append(c.cur, v)
 }
 
+// at returns the value added i-th (from 0).
+func (c *chunks[T]) at(i int) T {
+	if b := i / chunkLen; b < len(c.full) {
+		return c.full[b][i%chunkLen]
+	}
+	return c.cur[i-len(c.full)*chunkLen]
+}
+
 // len is the number of values kept.
 func (c *chunks[T]) len() int { return len(c.full)*chunkLen + len(c.cur) }
 

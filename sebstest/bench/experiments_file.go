@@ -30,7 +30,7 @@ func (r *Recorder) mergeExperiments(keys []keptKey) error {
 	path := filepath.Join(r.dir, experimentsFile)
 	doc, err := readExperimentsDoc(path)
 	if err != nil {
-		return fmt.Errorf("merge with %w (move the file away to start afresh)", err)
+		return fmt.Errorf("merge with the experiments.json already in the folder: %w (move it away to start afresh)", err)
 	}
 	if doc == nil {
 		doc = &experimentsDoc{invocations: make(map[string]map[string]invocation)}
@@ -53,7 +53,40 @@ func (r *Recorder) mergeExperiments(keys []keptKey) error {
 	}
 	doc.merge(run)
 	doc.exp.Config = cfg // the settings of every run the file holds, not only the first one's
-	return doc.write(path, &r.kept)
+	return doc.write(path, &r.kept, func(left []leftOut) { r.countLeftOut(left, doc.exp.Statistics) })
+}
+
+// countLeftOut counts the kept results left out of experiments.json as failures, as upstream counts an
+// invocation it could not process: in stats (experiments.json's, already merged) and in r.perf, whose
+// result.csv then has no row for them either.
+func (r *Recorder) countLeftOut(left []leftOut, stats *sebs.PerfCostStatistics) {
+	out := make(map[int]bool)
+	for _, l := range left {
+		if l.kept < 0 {
+			continue
+		}
+		out[l.kept] = true
+		msg := l.err.Error()
+		r.perf.Failures = append(r.perf.Failures, msg)
+		if stats != nil {
+			stats.Failures = append(stats.Failures, msg)
+			stats.FailuresCount++
+			stats.SamplesGenerated--
+		}
+		if r.perf.Rows[l.kept].IsCold {
+			r.perf.ColdCount--
+			if stats != nil {
+				stats.ColdCount--
+			}
+		}
+	}
+	rows := r.perf.Rows[:0]
+	for i, row := range r.perf.Rows {
+		if !out[i] {
+			rows = append(rows, row)
+		}
+	}
+	r.perf.Rows = rows
 }
 
 // experimentsDoc is an experiments.json being merged: everything but the invocations as an
@@ -87,8 +120,9 @@ func (inv invocation) isFailed() bool {
 }
 
 // experimentsFields is sebs.ExperimentResult's JSON layout with the invocations left as JSON: the file is
-// decoded once, as ExperimentResult.UnmarshalJSON decodes it (keys matched without regard to case, a key
-// given twice merged into the first), without decoding the results.
+// decoded once, as ExperimentResult.UnmarshalJSON decodes it (keys matched without regard to case; of a key
+// given twice, objects are merged member by member and anything else replaced, the later one winning),
+// without decoding the results.
 type experimentsFields struct {
 	Invocations   map[string]map[string]json.RawMessage `json:"_invocations"`
 	Metrics       map[string]map[string]any             `json:"_metrics"`
@@ -110,7 +144,7 @@ func readExperimentsDoc(path string) (*experimentsDoc, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err // it names the file
 	}
 	var f experimentsFields
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -157,9 +191,26 @@ func (d *experimentsDoc) merge(other *experimentsDoc) {
 	d.exp.Merge(&other.exp)
 }
 
+// check reads every invocation of d that came from a file as sebs.ExperimentResult reads it, and returns
+// the first error: a file whose results this package's readers would refuse (a number beyond float64, an
+// invocation that is not an object) is then refused before anything is written.
+func (d *experimentsDoc) check() error {
+	for _, fn := range slices.Sorted(maps.Keys(d.invocations)) {
+		for _, id := range slices.Sorted(maps.Keys(d.invocations[fn])) {
+			var res *sebs.ExecutionResult
+			if raw := d.invocations[fn][id].raw; raw != nil {
+				if err := json.Unmarshal(raw, &res); err != nil {
+					return fmt.Errorf("invocation %q of %s: %w", id, fn, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // failedKey returns id, or for an empty one the key AddInvocation files a failed invocation under:
 // "failed-<n>", n the number of entries of byID, raised past any key taken.
-func failedKey[V any](byID map[string]V, id string) string {
+func failedKey(byID map[string]invocation, id string) string {
 	if id != "" {
 		return id
 	}
@@ -171,50 +222,60 @@ func failedKey[V any](byID map[string]V, id string) string {
 	}
 }
 
+// leftOut is an invocation writeInvocations could not write (nested deeper than a reader takes): the
+// Recorder's kept result number kept, or -1 for one read from a file.
+type leftOut struct {
+	kept int
+	err  error
+}
+
 // write writes d to path (atomically) as sebs.MarshalUpstream writes the ExperimentResult it stands for:
-// the invocations, read from kept where they are a Recorder's (kept is nil when none are), are spliced into
-// MarshalUpstream's output of the rest.
-func (d *experimentsDoc) write(path string, kept *keptResults) error {
-	rest, err := sebs.MarshalUpstream(d.exp) // d.exp holds no invocations
-	if err != nil {
-		return err
-	}
+// the invocations, read from kept where they are a Recorder's (kept is nil when none are), come first, and
+// MarshalUpstream's output of the rest follows them. When some are left out, left (which may be nil) is
+// told before the rest is encoded, so that it can count them in d.exp's statistics; the error names them.
+func (d *experimentsDoc) write(path string, kept *keptResults, left func([]leftOut)) error {
 	const head = "{\n  \"_invocations\": {}"
-	if !bytes.HasPrefix(rest, []byte(head)) {
-		return fmt.Errorf("write %s: the experiment's JSON does not start with its invocations (%.40q)", path, rest)
-	}
-	var left error // invocations left out: the file is written without them
-	err = files.WriteAtomicFunc(path, func(w io.Writer) error {
+	var out []leftOut
+	err := files.WriteAtomicFunc(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, head[:len(head)-2]); err != nil {
 			return err
 		}
 		var err error
-		if left, err = writeInvocations(w, d.invocations, kept); err != nil {
+		if out, err = writeInvocations(w, d.invocations, kept); err != nil {
 			return err
+		}
+		if len(out) > 0 && left != nil {
+			left(out)
+		}
+		rest, err := sebs.MarshalUpstream(d.exp) // d.exp holds no invocations
+		if err != nil {
+			return err
+		}
+		if !bytes.HasPrefix(rest, []byte(head)) {
+			return fmt.Errorf("the experiment's JSON does not start with its invocations (%.40q)", rest)
 		}
 		_, err = w.Write(rest[len(head):])
 		return err
 	})
-	return errors.Join(err, left)
+	errs := []error{err}
+	for _, l := range out {
+		errs = append(errs, l.err)
+	}
+	return errors.Join(errs...)
 }
 
 // writeInvocations writes experiments.json's "_invocations" object, at its place in the document, as
 // MarshalUpstream writes it: functions and request IDs sorted, each result at its indentation. A result
-// that cannot be written so (nested deeper than a reader takes) is left out, and left names it; the others
+// that cannot be written so (nested deeper than a reader takes) is left out, and named in left; the others
 // are written all the same. err is a failure to read or write.
-func writeInvocations(w io.Writer, invocations map[string]map[string]invocation, kept *keptResults) (left, err error) {
+func writeInvocations(w io.Writer, invocations map[string]map[string]invocation, kept *keptResults) (left []leftOut, err error) {
 	if len(invocations) == 0 {
 		_, err := io.WriteString(w, "{}")
 		return nil, err
 	}
-	var refs []keptRef
-	if kept != nil {
-		refs = kept.refs.slice()
-	}
 	var (
-		out     = []byte{'{'}
-		buf     []byte
-		skipped []error
+		out = []byte{'{'}
+		buf []byte
 	)
 	for i, fn := range slices.Sorted(maps.Keys(invocations)) {
 		if i > 0 {
@@ -236,7 +297,7 @@ func writeInvocations(w io.Writer, invocations map[string]map[string]invocation,
 			data := byID[id].raw
 			if data == nil {
 				var err error
-				if data, err = kept.result(refs[byID[id].kept], &buf); err != nil {
+				if data, err = kept.result(kept.refs.at(byID[id].kept), &buf); err != nil {
 					return nil, err
 				}
 			}
@@ -248,7 +309,11 @@ func writeInvocations(w io.Writer, invocations map[string]map[string]invocation,
 			var err error
 			if out, err = sebs.AppendUpstreamJSON(out, data, 3); err != nil {
 				out = out[:mark]
-				skipped = append(skipped, fmt.Errorf("invocation %q of %s left out: %w", id, fn, err))
+				k := -1
+				if byID[id].raw == nil {
+					k = byID[id].kept
+				}
+				left = append(left, leftOut{kept: k, err: fmt.Errorf("invocation %q of %s left out of %s: %w", id, fn, experimentsFile, err)})
 				continue
 			}
 			first = false
@@ -267,7 +332,7 @@ func writeInvocations(w io.Writer, invocations map[string]map[string]invocation,
 	}
 	out = append(out, "\n  }"...)
 	_, err = w.Write(out)
-	return errors.Join(skipped...), err
+	return left, err
 }
 
 // appendUpstreamKey appends key as an object key of MarshalUpstream's output, colon and space included.

@@ -200,7 +200,7 @@ func TestRecorderMergesOddFilesAsDecodingWould(t *testing.T) {
 }
 
 // TestRecorderKeepsWhatItCannotWrite: a result nested too deep for experiments.json's readers is left out
-// of it, Close names it, and every other result is written; an invocation already in the folder is kept as
+// of it, Close names it, it counts as a failure (no result.csv row), and every other result is written; an invocation already in the folder is kept as
 // the file has it, even what ExecutionResult cannot read (a number beyond float64) or has no field for, and
 // the next Close merges again.
 func TestRecorderKeepsWhatItCannotWrite(t *testing.T) {
@@ -248,6 +248,19 @@ func TestRecorderKeepsWhatItCannotWrite(t *testing.T) {
 		}
 		if _, ok := exp.Invocations["f"][fmt.Sprint("deep", round)]; ok {
 			t.Errorf("round %d: the result too deep to write is in experiments.json", round)
+		}
+		// It counts as a failure, as upstream counts a call it could not process: no row, no sample generated.
+		if st := exp.Statistics; st == nil || st.SamplesGenerated != 2*(round+1) || st.FailuresCount != round+1 {
+			t.Errorf("round %d: statistics %+v; want %d samples generated and %d failures", round, st, 2*(round+1), round+1)
+		}
+		f, err := os.Open(filepath.Join(dir, perfCostCSVFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := sebs.ReadPerfCostCSV(f)
+		f.Close()
+		if err != nil || len(rows) != 2*(round+1) {
+			t.Errorf("round %d: result.csv has %d rows (%v); want %d, none for the result left out", round, len(rows), err, 2*(round+1))
 		}
 		for _, kept := range []string{`"n": 1e400`, `"f": 1.0`, `"extra": true`} {
 			if !strings.Contains(string(data), kept) {

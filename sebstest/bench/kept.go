@@ -18,7 +18,7 @@ import (
 // recorded run spent its extra CPU on, first as maps the garbage collector walked in every cycle, then as
 // new memory the heap kept growing into (a minor page fault costs tens of µs on these virtual machines;
 // issue 16). Close reads them back without decoding them: the rows are stored as numbers, and the JSON is
-// written into experiments.json as it is (numbers keep their text). Should the file fail (a full disk),
+// laid out again as MarshalUpstream lays it out, into experiments.json (numbers keep their text). Should the file fail (a full disk),
 // the results stay in memory from then on and Close reports the failure; nothing is lost.
 type keptResults struct {
 	block   []byte   // the results not yet in the file

@@ -49,9 +49,12 @@ func Merge(dst string, srcs ...string) error {
 		}
 		// The invocations stay JSON (experimentsDoc): a merge of long runs holds them as bytes, not decoded.
 		e, err := readExperimentsDoc(filepath.Join(src, experimentsFile))
+		if err == nil && e != nil {
+			err = e.check() // a shard ReadResults could not read would make a merged folder it cannot read either
+		}
 		switch {
 		case err != nil:
-			return fmt.Errorf("bench: merge: read results: %w", err)
+			return fmt.Errorf("bench: merge: read results of %s: %w", src, err)
 		case e == nil:
 		case doc == nil:
 			doc = e
@@ -75,7 +78,7 @@ func Merge(dst string, srcs ...string) error {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	if doc != nil {
-		if err := doc.write(filepath.Join(dst, experimentsFile), nil); err != nil {
+		if err := doc.write(filepath.Join(dst, experimentsFile), nil, nil); err != nil {
 			return fmt.Errorf("bench: merge: write %s: %w", experimentsFile, err)
 		}
 	}

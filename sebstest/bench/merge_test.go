@@ -168,3 +168,28 @@ func TestMergeWritesWhatDecodingWould(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeRefusesUnreadableShard: a shard whose invocation this package's readers refuse (a number beyond
+// float64) is refused before anything is written, so the merged folder is never one ReadResults cannot read.
+func TestMergeRefusesUnreadableShard(t *testing.T) {
+	root := t.TempDir()
+	good, bad, out := filepath.Join(root, "good"), filepath.Join(root, "bad"), filepath.Join(root, "merged")
+	recordShard(t, good, "sleep", "sequential", 2)
+	recordShard(t, bad, "sleep", "sequential", 2)
+	path := filepath.Join(bad, experimentsFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), `"handler_ns": 1000`, `"handler_ns": 1e400`, 1))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = Merge(out, good, bad)
+	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "1e400") {
+		t.Fatalf("Merge with an unreadable shard: %v; want an error naming the shard and the number", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, samplesFile)); err == nil {
+		t.Error("Merge wrote the merged folder before refusing the shard")
+	}
+}

@@ -282,7 +282,7 @@ func TestRecorderRefusesCorruptFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = rec.Close()
-	if err == nil || !strings.Contains(err.Error(), "move the file away") {
+	if err == nil || !strings.Contains(err.Error(), "move it away") {
 		t.Errorf("Close over a corrupt experiments.json: %v", err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir, experimentsFile)); string(data) != "not json" {
