@@ -21,15 +21,14 @@ import (
 // nest the document deeper than encoding/json reads (10,000 levels, depth included); dst is then returned
 // as given.
 func AppendUpstreamJSON(dst, src []byte, depth int) ([]byte, error) {
-	prefix := strings.Repeat("  ", max(depth, 0))
-	w := upstreamWriter{src: src, out: dst, prefix: prefix, base: max(depth, 0)}
+	w := upstreamWriter{src: src, out: dst, base: max(depth, 0)}
 	i, err := w.value(w.space(0), 0)
 	if err == nil && w.space(i) < len(src) {
 		err = fmt.Errorf("data after the value at byte %d", w.space(i))
 	}
 	if errors.Is(err, errUpstreamDeepSort) {
 		var out []byte
-		if out, err = upstreamByDecoding(src, prefix, w.base); err == nil {
+		if out, err = upstreamByDecoding(src, w.base); err == nil {
 			return append(dst, out...), nil
 		}
 	}
@@ -53,8 +52,8 @@ const maxUpstreamSortDepth = 16
 var errUpstreamDeepSort = errors.New("object out of order deep in the value")
 
 // upstreamByDecoding is AppendUpstreamJSON by encoding/json: src decoded into interface values and encoded
-// again, lines after the first starting with prefix, at nesting base of the document.
-func upstreamByDecoding(src []byte, prefix string, base int) ([]byte, error) {
+// again, at nesting base of the document.
+func upstreamByDecoding(src []byte, base int) ([]byte, error) {
 	if !json.Valid(src) {
 		return nil, errors.New("not one valid JSON value")
 	}
@@ -70,7 +69,7 @@ func upstreamByDecoding(src []byte, prefix string, base int) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
+	enc.SetIndent(strings.Repeat("  ", base), "  ")
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
@@ -103,7 +102,6 @@ func nesting(src []byte) int {
 type upstreamWriter struct {
 	src     []byte
 	out     []byte
-	prefix  string
 	base    int                // the nesting of src's value in the document
 	members [][]upstreamMember // a scratch list per nesting depth
 	spare   []byte             // scratch for reordering members
@@ -130,13 +128,28 @@ func (w *upstreamWriter) space(i int) int {
 	return i
 }
 
-// newline writes a line break and the indentation of depth.
+// newline writes a line break and the indentation of depth in src's value.
 func (w *upstreamWriter) newline(depth int) {
 	w.out = append(w.out, '\n')
-	w.out = append(w.out, w.prefix...)
-	for range depth {
+	for range w.base + depth {
 		w.out = append(w.out, "  "...)
 	}
+}
+
+// next reads what follows an element of an array or a member of an object (what names it) from src[i]: a
+// comma, which it writes, or the closing byte, which it does not (done). It returns the index after either.
+func (w *upstreamWriter) next(i int, closing byte, what string) (_ int, done bool, _ error) {
+	if i = w.space(i); i >= len(w.src) {
+		return i, false, errUpstreamEnd
+	}
+	switch w.src[i] {
+	case ',':
+		w.out = append(w.out, ',')
+		return w.space(i + 1), false, nil
+	case closing:
+		return i + 1, true, nil
+	}
+	return i, false, fmt.Errorf("invalid character %q after %s at byte %d", w.src[i], what, i)
 }
 
 // value writes the value at src[i] and returns the index after it.
@@ -145,9 +158,13 @@ func (w *upstreamWriter) value(i, depth int) (int, error) {
 		return i, errUpstreamEnd
 	}
 	switch c := w.src[i]; {
-	case c == '{':
-		return w.object(i, depth)
-	case c == '[':
+	case c == '{' || c == '[':
+		if w.base+depth >= maxUpstreamDepth {
+			return i, fmt.Errorf("nested deeper than %d at byte %d", maxUpstreamDepth, i)
+		}
+		if c == '{' {
+			return w.object(i, depth)
+		}
 		return w.array(i, depth)
 	case c == '"':
 		end, _, err := w.str(i)
@@ -187,9 +204,6 @@ func (w *upstreamWriter) literal(i int, lit string) (int, error) {
 }
 
 func (w *upstreamWriter) array(i, depth int) (int, error) {
-	if w.base+depth >= maxUpstreamDepth {
-		return i, fmt.Errorf("nested deeper than %d at byte %d", maxUpstreamDepth, i)
-	}
 	i = w.space(i + 1)
 	if i < len(w.src) && w.src[i] == ']' {
 		w.out = append(w.out, "[]"...)
@@ -202,28 +216,19 @@ func (w *upstreamWriter) array(i, depth int) (int, error) {
 		if i, err = w.value(i, depth+1); err != nil {
 			return i, err
 		}
-		i = w.space(i)
-		if i >= len(w.src) {
-			return i, errUpstreamEnd
+		var done bool
+		if i, done, err = w.next(i, ']', "an array element"); err != nil {
+			return i, err
 		}
-		switch w.src[i] {
-		case ',':
-			w.out = append(w.out, ',')
-			i = w.space(i + 1)
-		case ']':
+		if done {
 			w.newline(depth)
 			w.out = append(w.out, ']')
-			return i + 1, nil
-		default:
-			return i, fmt.Errorf("invalid character %q after an array element at byte %d", w.src[i], i)
+			return i, nil
 		}
 	}
 }
 
 func (w *upstreamWriter) object(i, depth int) (int, error) {
-	if w.base+depth >= maxUpstreamDepth {
-		return i, fmt.Errorf("nested deeper than %d at byte %d", maxUpstreamDepth, i)
-	}
 	i = w.space(i + 1)
 	if i < len(w.src) && w.src[i] == '}' {
 		w.out = append(w.out, "{}"...)
@@ -255,23 +260,17 @@ func (w *upstreamWriter) object(i, depth int) (int, error) {
 		}
 		m.end = len(w.out)
 		members = append(members, m)
-		if i = w.space(i); i >= len(w.src) {
-			return i, errUpstreamEnd
+		var done bool
+		if i, done, err = w.next(i, '}', "an object member"); err != nil {
+			return i, err
 		}
-		switch w.src[i] {
-		case ',':
-			w.out = append(w.out, ',')
-			i = w.space(i + 1)
-			continue
-		case '}':
+		if done {
 			if !w.sortMembers(open+1, members, depth) {
 				return i, errUpstreamDeepSort
 			}
 			w.newline(depth)
 			w.out = append(w.out, '}')
-			return i + 1, nil
-		default:
-			return i, fmt.Errorf("invalid character %q after an object member at byte %d", w.src[i], i)
+			return i, nil
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gosebs/sebs"
@@ -35,10 +34,7 @@ func (r *Recorder) mergeExperiments(keys []keptKey) error {
 	if doc == nil {
 		doc = &experimentsDoc{invocations: make(map[string]map[string]invocation)}
 	}
-	cfg := r.config()
-	if doc.exp.Config != nil {
-		cfg = mergeConfig(doc.exp.Config, cfg)
-	}
+	cfg := mergeConfig(doc.exp.Config, r.config())
 	r.exp.Config = cfg
 	r.exp.Statistics = r.perf.Statistics()
 	run := &experimentsDoc{exp: r.exp, invocations: make(map[string]map[string]invocation)}
@@ -349,15 +345,8 @@ func jsonString(s string) string {
 	if utf8.ValidString(s) {
 		return s
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	data, _ := json.Marshal(s) // a string always encodes
+	var back string
+	_ = json.Unmarshal(data, &back) // and reads back
+	return back
 }

@@ -40,12 +40,11 @@ func Merge(dst string, srcs ...string) error {
 			return fmt.Errorf("bench: merge: %w", err)
 		}
 		for _, s := range res.Samples {
-			line, err := s.AppendJSON(nil)
+			line, err := s.AppendJSON(samples.AvailableBuffer())
 			if err != nil {
 				return fmt.Errorf("bench: merge %s: encode sample: %w", src, err)
 			}
-			samples.Write(line)
-			samples.WriteByte('\n')
+			samples.Write(append(line, '\n'))
 		}
 		// The invocations stay JSON (experimentsDoc): a merge of long runs holds them as bytes, not decoded.
 		e, err := readExperimentsDoc(filepath.Join(src, experimentsFile))
@@ -59,13 +58,7 @@ func Merge(dst string, srcs ...string) error {
 		case doc == nil:
 			doc = e
 		default:
-			cfg := e.exp.Config // a run without a config ({} as written) leaves the merged one as it was
-			switch {
-			case len(cfg) == 0:
-				cfg = doc.exp.Config
-			case doc.exp.Config != nil:
-				cfg = mergeConfig(doc.exp.Config, cfg)
-			}
+			cfg := mergeConfig(doc.exp.Config, e.exp.Config)
 			doc.merge(e)
 			doc.exp.Config = cfg
 		}

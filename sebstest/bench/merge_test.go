@@ -137,13 +137,7 @@ func TestMergeWritesWhatDecodingWould(t *testing.T) {
 			want = &e
 			continue
 		}
-		cfg := e.Config
-		switch {
-		case len(cfg) == 0:
-			cfg = want.Config
-		case want.Config != nil:
-			cfg = mergeConfig(want.Config, cfg)
-		}
+		cfg := mergeConfig(want.Config, e.Config)
 		want.Merge(&e)
 		want.Config = cfg
 	}

@@ -122,6 +122,9 @@ func (r *Recorder) runtime() sebs.Runtime {
 // wrote (make bench runs two) describes all it holds: the union of benchmarks, sizes, modes and languages,
 // the sum of repetitions, the largest concurrency. A config in another layout is replaced by this run's.
 func mergeConfig(old, cur map[string]any) map[string]any {
+	if len(cur) == 0 { // a run without a config ({} as written) leaves the earlier ones' as they were
+		return old
+	}
 	op, ok1 := perfCostSettings(old)
 	cp, ok2 := perfCostSettings(cur)
 	if !ok1 || !ok2 {
