@@ -222,7 +222,7 @@ merge:
 ## mode at concurrency 64 against a bare net/http loop and wrk on the same container. Process i turns the
 ## order of the implementations by i places (-sebs.rotate), so that none always runs first or last: with
 ## a multiple of 12 processes every implementation of both benchmarks runs in every place equally often.
-## Raw in out/fidelity-bench.txt.
+## Raw in out/fidelity-bench.txt; the paired ratios (internal/cmd/paired) are the per-process ratios' median.
 FIDELITY_ROUNDS    ?= 6
 FIDELITY_BENCHTIME ?= 1s
 bench-fidelity:
@@ -237,6 +237,10 @@ bench-fidelity:
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
 	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round out/fidelity-bench.txt
+	@echo "== paired: each implementation's ratio to net-http within each process, over the processes (a drift of the"
+	@echo "   machine between processes cancels out; benchstat above pools every process instead)"
+	$(GO) run ./internal/cmd/paired -base net-http -units sec/op,calls/s,cpu-sec/call out/fidelity-bench.txt
+	$(GO) run ./internal/cmd/paired -key path -base bridge -units sec/op out/fidelity-bench.txt
 
 ## bench-sebs: BenchmarkSeBSDir over SeBS benchmark directories in upstream's layout (SEBS_DIRS: directories
 ## or benchmarks roots, comma-separated, e.g. SEBS_DIRS=../serverless-benchmarks/benchmarks; default

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// output is three processes' worth of benchmark output, shaped as make bench-fidelity writes it.
+const output = `goos: linux
+goarch: amd64
+pkg: github.com/gosebs/sebs/benchmarks
+BenchmarkLoadOverhead/conc=64/impl=sebstest/round=1-2         	      100	    1000 ns/op	  64000 calls/s
+BenchmarkLoadOverhead/conc=64/impl=net-http/round=1-2         	      100	    1000 ns/op	  64000 calls/s
+BenchmarkLoadOverhead/conc=64/impl=wrk/round=1-2              	        1	     500 ns/op	 128000 calls/s
+BenchmarkLoadOverhead/conc=64/impl=net-http/round=2-2         	      100	    1000 ns/op	  64000 calls/s
+BenchmarkLoadOverhead/conc=64/impl=sebstest/round=2-2         	      100	    1200 ns/op	  53333 calls/s
+BenchmarkOther-2 10 5 ns/op
+PASS
+goos: linux
+goarch: amd64
+BenchmarkLoadOverhead/conc=64/impl=net-http/round=1-2         	      100	    2000 ns/op
+BenchmarkLoadOverhead/conc=64/impl=sebstest/round=1-2         	      100	    1900 ns/op
+PASS
+goos: linux
+BenchmarkLoadOverhead/conc=64/impl=sebstest/round=1-2         	      100	    3000 ns/op
+PASS
+`
+
+func TestReadAndCompare(t *testing.T) {
+	procs, err := readProcesses([]byte(output), "out.txt", "impl")
+	require.NoError(t, err)
+	require.Len(t, procs, 3)
+	rows := compare(procs, "net-http", nil)
+	byKey := map[string]row{}
+	for _, r := range rows {
+		byKey[r.impl+" "+r.unit] = r
+	}
+	require.Len(t, byKey, 4, "sebstest and wrk, sec/op and calls/s: %v", rows)
+	// Process 1: sebstest's rounds average 1100 ns against 1000; process 2: 1900 against 2000; the third
+	// has no baseline and is left out.
+	sec := byKey["sebstest sec/op"]
+	assert.InDeltaSlice(t, []float64{0.95, 1.1}, sec.ratios, 1e-12)
+	assert.InDelta(t, 1.025, sec.median, 1e-12)
+	assert.InDelta(t, math.Sqrt(0.95*1.1), sec.geomean, 1e-12)
+	assert.True(t, math.IsNaN(sec.lo), "two processes give no 95%% interval")
+	calls := byKey["sebstest calls/s"]
+	assert.InDeltaSlice(t, []float64{(64000 + 53333) / 2.0 / 64000}, calls.ratios, 1e-12)
+	assert.InDeltaSlice(t, []float64{2}, byKey["wrk calls/s"].ratios, 1e-12)
+	assert.Equal(t, "LoadOverhead/conc=64-2", sec.group)
+
+	only := compare(procs, "net-http", []string{"calls/s"})
+	require.Len(t, only, 2)
+	for _, r := range only {
+		assert.Equal(t, "calls/s", r.unit)
+	}
+}
+
+func TestReadProcessesOtherKey(t *testing.T) {
+	text := "goos: linux\n" +
+		"BenchmarkH/path=bridge/conn=fresh/impl=trigger/round=1-2 10 400 ns/op\n" +
+		"BenchmarkH/path=published/conn=fresh/impl=trigger/round=1-2 10 600 ns/op\n"
+	procs, err := readProcesses([]byte(text), "x", "path")
+	require.NoError(t, err)
+	rows := compare(procs, "bridge", nil)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "H/conn=fresh/impl=trigger-2", rows[0].group)
+	assert.Equal(t, "published", rows[0].impl)
+	assert.InDeltaSlice(t, []float64{1.5}, rows[0].ratios, 1e-12)
+}
+
+func TestReadProcessesMalformedLine(t *testing.T) {
+	text := "goos: linux\nBenchmarkA/impl=x-2 10 1 ns/op\ngoos: linux\nfoo\nBenchmarkA/impl=x-2 oops\n"
+	_, err := readProcesses([]byte(text), "bad.txt", "impl")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.txt:5:")
+}
+
+func TestSplitProcesses(t *testing.T) {
+	chunks := splitProcesses([]byte("log line\ngoos: a\nx\ngoos: b\ny"))
+	require.Len(t, chunks, 3)
+	assert.Equal(t, "log line\n", string(chunks[0].text))
+	assert.Equal(t, 2, chunks[1].line)
+	assert.Equal(t, "goos: b\ny", string(chunks[2].text))
+	assert.Equal(t, 4, chunks[2].line)
+}
+
+func TestMedianCI(t *testing.T) {
+	xs := make([]float64, 12)
+	for i := range xs {
+		xs[i] = float64(i + 1)
+	}
+	// n = 12: P(B ≤ 2) = 79/4096, so x(3) and x(10) cover the median with 1 - 158/4096; x(4), x(9) only 85%.
+	lo, hi, conf := medianCI(xs, 0.95)
+	assert.Equal(t, 3.0, lo)
+	assert.Equal(t, 10.0, hi)
+	assert.InDelta(t, 1-158.0/4096, conf, 1e-12)
+
+	lo, hi, conf = medianCI(xs[:6], 0.95) // 1 - 2/64
+	assert.Equal(t, []float64{1, 6}, []float64{lo, hi})
+	assert.InDelta(t, 1-2.0/64, conf, 1e-12)
+
+	lo, _, _ = medianCI(xs[:5], 0.95) // 1 - 2/32 < 0.95
+	assert.True(t, math.IsNaN(lo))
+}
+
+func TestSignedRankPKnown(t *testing.T) {
+	// Six ratios above 1: only one sign pattern in 64 is as extreme on each side.
+	assert.InDelta(t, 2.0/64, signedRankP([]float64{1.1, 1.2, 1.3, 1.4, 1.5, 1.6}), 1e-12)
+	assert.InDelta(t, 2.0/64, signedRankP([]float64{0.9, 0.8, 0.7, 0.6, 0.5, 0.4}), 1e-12)
+	assert.Equal(t, 1.0, signedRankP([]float64{1, 1}))
+	assert.Equal(t, 1.0, signedRankP([]float64{2, 0.5}), "equal and opposite")
+}
+
+// TestSignedRankPAgainstEnumeration checks the exact distribution against all 2^n sign patterns, with
+// ties, on random data.
+func TestSignedRankPAgainstEnumeration(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		n := 1 + rng.IntN(11)
+		ratios := make([]float64, n)
+		for i := range ratios {
+			// Few distinct magnitudes, so ties are common; some below 1, some above.
+			ratios[i] = math.Exp(float64(rng.IntN(7)-3) / 10)
+		}
+		assert.InDelta(t, enumeratedP(ratios), signedRankP(ratios), 1e-9, "trial %d: %v", trial, ratios)
+	}
+}
+
+// enumeratedP is the signed-rank test done the slow way: average ranks of |log r| by counting, then the
+// positive rank sum of every sign pattern.
+func enumeratedP(ratios []float64) float64 {
+	var a []float64
+	var pos []bool
+	for _, r := range ratios {
+		if l := math.Log(r); l != 0 {
+			a, pos = append(a, math.Abs(l)), append(pos, l > 0)
+		}
+	}
+	n := len(a)
+	if n == 0 {
+		return 1
+	}
+	rank := make([]float64, n)
+	for i := range a {
+		less, same := 0, 0
+		for j := range a {
+			if a[j] < a[i] {
+				less++
+			} else if a[j] == a[i] {
+				same++
+			}
+		}
+		rank[i] = float64(less) + float64(same+1)/2
+	}
+	w := 0.0
+	for i := range a {
+		if pos[i] {
+			w += rank[i]
+		}
+	}
+	below, above := 0, 0
+	for mask := range 1 << n {
+		s := 0.0
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				s += rank[i]
+			}
+		}
+		if s <= w+1e-9 {
+			below++
+		}
+		if s >= w-1e-9 {
+			above++
+		}
+	}
+	total := float64(int(1) << n)
+	return min(1, 2*min(float64(below), float64(above))/total)
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "out.txt")
+	require.NoError(t, os.WriteFile(file, []byte(output), 0o600))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"-units", "sec/op", file}, &stdout, &stderr), stderr.String())
+	out := stdout.String()
+	assert.Contains(t, out, "ratio of each /impl= to /impl=net-http")
+	assert.Regexp(t, `LoadOverhead/conc=64-2\s+sebstest\s+sec/op\s+2\s+1\.025\s+\(too few\)`, out)
+	assert.NotContains(t, out, "calls/s")
+
+	stdout.Reset()
+	assert.Equal(t, 1, run([]string{"-base", "nothing", file}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "/impl=nothing")
+
+	stderr.Reset()
+	assert.Equal(t, 1, run([]string{filepath.Join(dir, "missing.txt")}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "missing.txt")
+
+	stderr.Reset()
+	assert.Equal(t, 2, run(nil, &stdout, &stderr))
+	assert.True(t, strings.HasPrefix(stderr.String(), "usage: paired"))
+}

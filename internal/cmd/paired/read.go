@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// A process holds one process's results: for each sub-benchmark and implementation, the mean of each
+// unit over its rounds.
+type process map[cell]map[string]*mean
+
+// A cell is one implementation (the value of the compared key) of one sub-benchmark, named without the
+// compared key and the round.
+type cell struct{ group, impl string }
+
+// mean accumulates a mean.
+type mean struct {
+	sum float64
+	n   int
+}
+
+func (m *mean) value() float64 { return m.sum / float64(m.n) }
+
+// readProcesses splits benchmark output into processes, each starting at a "goos:" line, and reads
+// each one's results, keyed by the value of /key= in their names. Results without that key are left
+// out; a malformed benchmark line is an error naming it.
+func readProcesses(data []byte, fileName, key string) ([]process, error) {
+	var procs []process
+	for _, chunk := range splitProcesses(data) {
+		p := process{}
+		r := benchfmt.NewReader(bytes.NewReader(chunk.text), fileName)
+		for r.Scan() {
+			switch rec := r.Result().(type) {
+			case *benchfmt.SyntaxError:
+				return nil, fmt.Errorf("%s:%d: %s (a benchmark that failed or was cut short?)",
+					fileName, chunk.line+rec.Line-1, rec.Msg)
+			case *benchfmt.Result:
+				p.add(rec, key)
+			}
+		}
+		if err := r.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", fileName, err)
+		}
+		if len(p) > 0 {
+			procs = append(procs, p)
+		}
+	}
+	return procs, nil
+}
+
+// add adds a result's values to the process, under its group and implementation.
+func (p process) add(res *benchfmt.Result, key string) {
+	base, parts := res.Name.Parts()
+	group, impl, found := string(base), "", false
+	for _, part := range parts {
+		s := string(part)
+		switch {
+		case strings.HasPrefix(s, "/"+key+"="):
+			impl, found = strings.TrimPrefix(s, "/"+key+"="), true
+		case strings.HasPrefix(s, "/round="):
+		default:
+			group += s
+		}
+	}
+	if !found {
+		return
+	}
+	c := cell{group, impl}
+	if p[c] == nil {
+		p[c] = map[string]*mean{}
+	}
+	for _, v := range res.Values {
+		m := p[c][v.Unit]
+		if m == nil {
+			m = &mean{}
+			p[c][v.Unit] = m
+		}
+		m.sum += v.Value
+		m.n++
+	}
+}
+
+// A chunk is one process's output and the line of the file it starts at.
+type chunk struct {
+	text []byte
+	line int
+}
+
+// splitProcesses cuts data before every line that starts with "goos:".
+func splitProcesses(data []byte) []chunk {
+	var chunks []chunk
+	start, startLine, line := 0, 1, 1
+	for i := 0; i < len(data); {
+		end := bytes.IndexByte(data[i:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = i + end + 1
+		}
+		if bytes.HasPrefix(data[i:next], []byte("goos:")) && i > start {
+			chunks = append(chunks, chunk{data[start:i], startLine})
+			start, startLine = i, line
+		}
+		i = next
+		line++
+	}
+	if start < len(data) {
+		chunks = append(chunks, chunk{data[start:], startLine})
+	}
+	return chunks
+}

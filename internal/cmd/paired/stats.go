@@ -1,0 +1,175 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"text/tabwriter"
+)
+
+// A row is one implementation's ratio to the baseline in one unit of one sub-benchmark, over the
+// processes that measured both.
+type row struct {
+	group, impl, unit string
+	ratios            []float64 // one per process, sorted
+	median            float64
+	lo, hi, conf      float64 // the confidence interval of the median and its confidence; NaN when too few
+	geomean           float64
+	p                 float64 // Wilcoxon signed-rank, two-sided, of log ratio 0
+}
+
+// compare pairs every implementation with base, process by process, in the given units (every unit both
+// have when units is empty), and returns the rows sorted by sub-benchmark, implementation and unit.
+func compare(procs []process, base string, units []string) []row {
+	type rowKey struct{ group, impl, unit string }
+	ratios := map[rowKey][]float64{}
+	for _, p := range procs {
+		for c, vals := range p {
+			if c.impl == base {
+				continue
+			}
+			baseVals := p[cell{c.group, base}]
+			for unit, m := range vals {
+				b := baseVals[unit]
+				if b == nil || (len(units) > 0 && !slices.Contains(units, unit)) {
+					continue
+				}
+				if bv := b.value(); bv != 0 {
+					k := rowKey{c.group, c.impl, unit}
+					ratios[k] = append(ratios[k], m.value()/bv)
+				}
+			}
+		}
+	}
+	rows := make([]row, 0, len(ratios))
+	for k, rs := range ratios {
+		rows = append(rows, summarise(k.group, k.impl, k.unit, rs))
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.impl, b.impl), cmp.Compare(a.unit, b.unit))
+	})
+	return rows
+}
+
+// summarise computes a row's statistics from its ratios.
+func summarise(group, impl, unit string, ratios []float64) row {
+	rs := slices.Clone(ratios)
+	slices.Sort(rs)
+	r := row{group: group, impl: impl, unit: unit, ratios: rs, median: median(rs), p: signedRankP(rs)}
+	r.lo, r.hi, r.conf = medianCI(rs, 0.95)
+	var logSum float64
+	for _, x := range rs {
+		logSum += math.Log(x)
+	}
+	r.geomean = math.Exp(logSum / float64(len(rs)))
+	return r
+}
+
+// median returns the median of sorted xs.
+func median(xs []float64) float64 {
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+// medianCI returns a distribution-free confidence interval for the median of sorted xs, from their
+// order statistics: the widest-inward pair x(k), x(n+1-k) whose coverage, 1 - 2·P(Binomial(n, ½) < k),
+// is at least level, and that coverage. With too few values for level it returns NaNs.
+func medianCI(xs []float64, level float64) (lo, hi, conf float64) {
+	n := len(xs)
+	lo, hi, conf = math.NaN(), math.NaN(), math.NaN()
+	cdf := 0.0                       // P(B ≤ k-1)
+	pmf := math.Pow(0.5, float64(n)) // P(B = k-1), starting at k = 1
+	for k := 1; 2*k <= n+1; k++ {
+		cdf += pmf
+		if c := 1 - 2*cdf; c >= level {
+			lo, hi, conf = xs[k-1], xs[n-k], c
+		} else {
+			break
+		}
+		pmf *= float64(n-k+1) / float64(k)
+	}
+	return lo, hi, conf
+}
+
+// signedRankP is the two-sided p-value of the Wilcoxon signed-rank test that the logs of ratios are
+// centred on 0, computed exactly (ties get their average rank; ratios of exactly 1 are left out). It is 1
+// when no ratio differs from 1.
+func signedRankP(ratios []float64) float64 {
+	var d []float64
+	for _, r := range ratios {
+		if l := math.Log(r); l != 0 {
+			d = append(d, l)
+		}
+	}
+	n := len(d)
+	if n == 0 {
+		return 1
+	}
+	slices.SortFunc(d, func(a, b float64) int { return cmp.Compare(math.Abs(a), math.Abs(b)) })
+	// Doubled ranks, so that the average rank of a tie is an integer.
+	ranks := make([]int, n)
+	for i := 0; i < n; {
+		j := i
+		for j+1 < n && math.Abs(d[j+1]) == math.Abs(d[i]) {
+			j++
+		}
+		for k := i; k <= j; k++ {
+			ranks[k] = i + j + 2
+		}
+		i = j + 1
+	}
+	w, total := 0, 0
+	for i, x := range d {
+		total += ranks[i]
+		if x > 0 {
+			w += ranks[i]
+		}
+	}
+	// The null distribution of the positive rank sum: each rank's sign is a fair coin.
+	dist := make([]float64, total+1)
+	dist[0] = 1
+	top := 0
+	for _, rk := range ranks {
+		top += rk
+		for s := top; s >= 0; s-- {
+			v := dist[s] / 2
+			if s >= rk {
+				v += dist[s-rk] / 2
+			}
+			dist[s] = v
+		}
+	}
+	var below, above float64
+	for s, pr := range dist {
+		if s <= w {
+			below += pr
+		}
+		if s >= w {
+			above += pr
+		}
+	}
+	return min(1, 2*min(below, above))
+}
+
+// printRows writes the rows as a table.
+func printRows(w io.Writer, rows []row, key, base string) error {
+	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process (n processes); "+
+		"median with its distribution-free 95%% CI, geometric mean, range; p: Wilcoxon signed-rank of ratio 1\n",
+		key, key, base)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "benchmark\t%s\tunit\tn\tmedian\t95%% CI\tgeomean\trange\tp\n", key)
+	for _, r := range rows {
+		ci := "(too few)"
+		if !math.IsNaN(r.lo) {
+			ci = fmt.Sprintf("[%.3f, %.3f] (%.0f%%)", r.lo, r.hi, 100*math.Floor(r.conf*100)/100)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%s\t%.3f\t%.3f–%.3f\t%.3f\n", r.group, r.impl, r.unit,
+			len(r.ratios), r.median, ci, r.geomean, r.ratios[0], r.ratios[len(r.ratios)-1], r.p)
+	}
+	return tw.Flush()
+}
