@@ -32,6 +32,7 @@ const loadConcurrency = 64
 //	go test -c -o bench.test ./benchmarks/
 //	for i in 0 1 2 3; do ./bench.test -test.run '^$' -test.bench LoadOverhead -sebs.rotate $i; done > load.txt
 //	go tool benchstat -col /impl -ignore /round load.txt
+//	go run ./internal/cmd/paired -units calls/s,cpu-sec/call load.txt   # each process's ratio, over the processes
 func BenchmarkLoadOverhead(b *testing.B) {
 	fn, body, validate := sleepZero(b)
 	fn.HTTPTrigger().KeepAlive = true

@@ -48,6 +48,7 @@ const warmUpCalls = 500
 //	for i in 0 1 2 3 4 5; do ./bench.test -test.run '^$' -test.bench HarnessOverhead -sebs.rotate $i; done > overhead.txt
 //	go tool benchstat -col /impl -ignore /round overhead.txt
 //	go tool benchstat -filter '/impl:trigger' -col /path -ignore /round overhead.txt
+//	go run ./internal/cmd/paired -units sec/op overhead.txt   # each process's ratio to net-http, over the processes
 //
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
