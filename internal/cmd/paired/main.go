@@ -9,15 +9,20 @@
 // slows down during the run widens both and hides a small difference; a process measures all its
 // implementations within a minute of each other, so their ratio cancels most of that drift. A process
 // starts at each "goos:" line that go test prints before its benchmarks. Within a process, the rounds
-// of one implementation (the /round= key) are averaged; sub-benchmarks that differ only in the key
-// (default /impl=) and /round= are paired.
+// of one implementation (the /round= key) are averaged, and so are the runs of go test -count N (which
+// all print in one process: run processes, not counts); sub-benchmarks that differ only in the key
+// (default /impl=) and /round= are paired. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as
+// cpu-sec/call. Ratios are of positive values only; a malformed benchmark line is left out with a warning.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -38,6 +43,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() == 0 {
@@ -51,7 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "paired: %v\n", err)
 			return 1
 		}
-		p, err := readProcesses(data, name, *key)
+		p, warnings, err := readProcesses(data, name, *key)
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "paired: warning: %s\n", w)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "paired: %v\n", err)
 			return 1
@@ -59,13 +70,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		procs = append(procs, p...)
 	}
 	var want []string
-	if *units != "" {
-		want = strings.Split(*units, ",")
+	for u := range strings.SplitSeq(*units, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			want = append(want, u)
+		}
+	}
+	seen := unitsSeen(procs)
+	for _, u := range want {
+		if !seen[u] {
+			fmt.Fprintf(stderr, "paired: warning: no result has the unit %q (units are benchfmt's: ns/op reads as sec/op)\n", u)
+		}
 	}
 	rows := compare(procs, *base, want)
 	if len(rows) == 0 {
-		fmt.Fprintf(stderr, "paired: no sub-benchmark has both /%s=%s and another /%s= value in one process; check -key and -base\n",
-			*key, *base, *key)
+		fmt.Fprintf(stderr, "paired: nothing to compare: %s\n", whyNoRows(procs, *key, *base, want))
 		return 1
 	}
 	if err := printRows(stdout, rows, *key, *base); err != nil {
@@ -73,4 +91,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// unitsSeen returns every unit the processes' results have.
+func unitsSeen(procs []process) map[string]bool {
+	seen := map[string]bool{}
+	for _, p := range procs {
+		for _, units := range p {
+			for u := range units {
+				seen[u] = true
+			}
+		}
+	}
+	return seen
+}
+
+// whyNoRows says why compare found nothing to pair, and what to check.
+func whyNoRows(procs []process, key, base string, units []string) string {
+	if len(procs) == 0 {
+		return fmt.Sprintf("no result has a /%s= element in its name (check the files, and -key)", key)
+	}
+	values := map[string]bool{}
+	for _, p := range procs {
+		for c := range p {
+			values[c.impl] = true
+		}
+	}
+	names := slices.Sorted(maps.Keys(values))
+	if !values[base] {
+		return fmt.Sprintf("no result has /%s=%s (values seen: %s; check -base)", key, base, strings.Join(names, ", "))
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("every result has /%s=%s: there is nothing to divide by it (check -key)", key, base)
+	}
+	if len(units) > 0 {
+		return fmt.Sprintf("no unit named in -units is in both /%s=%s and another value in one process (units seen: %s)",
+			key, base, strings.Join(slices.Sorted(maps.Keys(unitsSeen(procs))), ", "))
+	}
+	return fmt.Sprintf("/%s=%s and the other values never ran in one process, under the same sub-benchmark name", key, base)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -35,8 +36,9 @@ PASS
 `
 
 func TestReadAndCompare(t *testing.T) {
-	procs, err := readProcesses([]byte(output), "out.txt", "impl")
+	procs, warnings, err := readProcesses([]byte(output), "out.txt", "impl")
 	require.NoError(t, err)
+	assert.Empty(t, warnings)
 	require.Len(t, procs, 3)
 	rows := compare(procs, "net-http", nil)
 	byKey := map[string]row{}
@@ -67,7 +69,7 @@ func TestReadProcessesOtherKey(t *testing.T) {
 	text := "goos: linux\n" +
 		"BenchmarkH/path=bridge/conn=fresh/impl=trigger/round=1-2 10 400 ns/op\n" +
 		"BenchmarkH/path=published/conn=fresh/impl=trigger/round=1-2 10 600 ns/op\n"
-	procs, err := readProcesses([]byte(text), "x", "path")
+	procs, _, err := readProcesses([]byte(text), "x", "path")
 	require.NoError(t, err)
 	rows := compare(procs, "bridge", nil)
 	require.Len(t, rows, 1)
@@ -76,11 +78,18 @@ func TestReadProcessesOtherKey(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{1.5}, rows[0].ratios, 1e-12)
 }
 
+// TestReadProcessesMalformedLine: a benchmark that failed after its first run prints "--- FAIL" where
+// its figures go; the line is left out with a warning naming it, and the rest is read.
 func TestReadProcessesMalformedLine(t *testing.T) {
-	text := "goos: linux\nBenchmarkA/impl=x-2 10 1 ns/op\ngoos: linux\nfoo\nBenchmarkA/impl=x-2 oops\n"
-	_, err := readProcesses([]byte(text), "bad.txt", "impl")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bad.txt:5:")
+	text := "goos: linux\nBenchmarkA/impl=x-2 10 1 ns/op\ngoos: linux\nfoo\n" +
+		"BenchmarkA/impl=x-2 \t--- FAIL: BenchmarkA/impl=x\nBenchmarkA/impl=y-2 10 2 ns/op\n"
+	procs, warnings, err := readProcesses([]byte(text), "bad.txt", "impl")
+	require.NoError(t, err)
+	require.Len(t, warnings, 1)
+	assert.Contains(t, warnings[0], "bad.txt:5:")
+	require.Len(t, procs, 2)
+	assert.Contains(t, procs[1], cell{"A-2", "y"})
+	assert.NotContains(t, procs[1], cell{"A-2", "x"})
 }
 
 func TestSplitProcesses(t *testing.T) {
@@ -109,6 +118,46 @@ func TestMedianCI(t *testing.T) {
 
 	lo, _, _ = medianCI(xs[:5], 0.95) // 1 - 2/32 < 0.95
 	assert.True(t, math.IsNaN(lo))
+}
+
+// TestMedianCIAgainstExactCounts checks the interval's index and coverage for n = 1 to 60 against binomial
+// coefficients counted exactly, and that a large n (where 2^-n underflows a float64) still gives an
+// interval, not the median alone.
+func TestMedianCIAgainstExactCounts(t *testing.T) {
+	for n := 1; n <= 60; n++ {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(i + 1)
+		}
+		// want: the largest k with 1 - 2·P(B < k) ≥ 0.95, P from exact counts C(n, i) / 2^n.
+		total := new(big.Int).Lsh(big.NewInt(1), uint(n))
+		below, wantK := new(big.Int), 0
+		var wantConf float64
+		for k := 1; 2*k <= n+1; k++ {
+			below.Add(below, new(big.Int).Binomial(int64(n), int64(k-1)))
+			cover := new(big.Rat).Sub(big.NewRat(1, 1), new(big.Rat).SetFrac(new(big.Int).Lsh(below, 1), total))
+			if cover.Cmp(big.NewRat(95, 100)) < 0 {
+				break
+			}
+			wantK, wantConf = k, func() float64 { f, _ := cover.Float64(); return f }()
+		}
+		lo, hi, conf := medianCI(xs, 0.95)
+		if wantK == 0 {
+			assert.True(t, math.IsNaN(lo), "n=%d: want no interval", n)
+			continue
+		}
+		assert.Equal(t, float64(wantK), lo, "n=%d", n)
+		assert.Equal(t, float64(n+1-wantK), hi, "n=%d", n)
+		assert.InDelta(t, wantConf, conf, 1e-12, "n=%d", n)
+	}
+	xs := make([]float64, 2000)
+	for i := range xs {
+		xs[i] = float64(i + 1)
+	}
+	lo, hi, conf := medianCI(xs, 0.95)
+	assert.Less(t, lo, 1000.0)
+	assert.Greater(t, hi, 1001.0)
+	assert.Less(t, conf, 0.96)
 }
 
 func TestSignedRankPKnown(t *testing.T) {
@@ -195,16 +244,39 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, out, "ratio of each /impl= to /impl=net-http")
 	assert.Regexp(t, `LoadOverhead/conc=64-2\s+sebstest\s+sec/op\s+2\s+1\.025\s+\(too few\)`, out)
 	assert.NotContains(t, out, "calls/s")
+	assert.Empty(t, stderr.String())
 
+	// Spaces around units are trimmed; a unit no result has is named.
 	stdout.Reset()
-	assert.Equal(t, 1, run([]string{"-base", "nothing", file}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "/impl=nothing")
+	require.Equal(t, 0, run([]string{"-units", "sec/op, calls/s,ns/op", file}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "calls/s")
+	assert.Contains(t, stderr.String(), `no result has the unit "ns/op" (units are benchfmt's: ns/op reads as sec/op)`)
 
-	stderr.Reset()
-	assert.Equal(t, 1, run([]string{filepath.Join(dir, "missing.txt")}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "missing.txt")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-base", "nothing", file}, "no result has /impl=nothing (values seen: net-http, sebstest, wrk; check -base)"},
+		{[]string{"-key", "conc", "-base", "64", file}, "every result has /conc=64"},
+		{[]string{"-key", "nokey", file}, "no result has a /nokey= element"},
+		{[]string{"-units", "B/op", file}, "no unit named in -units"},
+		{[]string{filepath.Join(dir, "missing.txt")}, "missing.txt"},
+	} {
+		stdout.Reset()
+		stderr.Reset()
+		assert.Equal(t, 1, run(tc.args, &stdout, &stderr), "%v", tc.args)
+		assert.Contains(t, stderr.String(), tc.want, "%v", tc.args)
+	}
 
 	stderr.Reset()
 	assert.Equal(t, 2, run(nil, &stdout, &stderr))
 	assert.True(t, strings.HasPrefix(stderr.String(), "usage: paired"))
+	assert.Equal(t, 0, run([]string{"-h"}, &stdout, &stderr))
+}
+
+func TestPrintRowsSmallP(t *testing.T) {
+	var out bytes.Buffer
+	rows := []row{summarise("G", "a", "sec/op", []float64{1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2, 2.1, 2.2})}
+	require.NoError(t, printRows(&out, rows, "impl", "b"))
+	assert.Regexp(t, `G\s+a\s+sec/op\s+12\s+1\.650\s+\[1\.300, 2\.000\] \(96%\).*<0\.001\n$`, out.String())
 }

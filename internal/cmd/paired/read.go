@@ -22,39 +22,41 @@ type mean struct {
 	n   int
 }
 
+// value is the mean of the values added.
 func (m *mean) value() float64 { return m.sum / float64(m.n) }
 
 // readProcesses splits benchmark output into processes, each starting at a "goos:" line, and reads
 // each one's results, keyed by the value of /key= in their names. Results without that key are left
-// out; a malformed benchmark line is an error naming it.
-func readProcesses(data []byte, fileName, key string) ([]process, error) {
-	var procs []process
-	for _, chunk := range splitProcesses(data) {
+// out. A malformed benchmark line (a benchmark that failed after its first run prints "--- FAIL" in
+// place of its figures; a process killed mid-line leaves half a line) is left out too and returned as a
+// warning naming it, as benchstat does.
+func readProcesses(data []byte, fileName, key string) (procs []process, warnings []string, err error) {
+	for _, c := range splitProcesses(data) {
 		p := process{}
-		r := benchfmt.NewReader(bytes.NewReader(chunk.text), fileName)
+		r := benchfmt.NewReader(bytes.NewReader(c.text), fileName)
 		for r.Scan() {
 			switch rec := r.Result().(type) {
 			case *benchfmt.SyntaxError:
-				return nil, fmt.Errorf("%s:%d: %s (a benchmark that failed or was cut short?)",
-					fileName, chunk.line+rec.Line-1, rec.Msg)
+				warnings = append(warnings, fmt.Sprintf("%s:%d: %s (a benchmark that failed or was cut short?); line left out",
+					fileName, c.line+rec.Line-1, rec.Msg))
 			case *benchfmt.Result:
 				p.add(rec, key)
 			}
 		}
 		if err := r.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", fileName, err)
+			return nil, warnings, fmt.Errorf("read %s: %w", fileName, err)
 		}
 		if len(p) > 0 {
 			procs = append(procs, p)
 		}
 	}
-	return procs, nil
+	return procs, warnings, nil
 }
 
 // add adds a result's values to the process, under its group and implementation.
 func (p process) add(res *benchfmt.Result, key string) {
-	base, parts := res.Name.Parts()
-	group, impl, found := string(base), "", false
+	name, parts := res.Name.Parts()
+	group, impl, found := string(name), "", false
 	for _, part := range parts {
 		s := string(part)
 		switch {

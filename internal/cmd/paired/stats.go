@@ -36,9 +36,10 @@ func compare(procs []process, base string, units []string) []row {
 				if b == nil || (len(units) > 0 && !slices.Contains(units, unit)) {
 					continue
 				}
-				if bv := b.value(); bv != 0 {
+				// A ratio is only defined for positive values (its log is taken); others are left out.
+				if r := m.value() / b.value(); r > 0 && !math.IsInf(r, 0) && !math.IsNaN(r) {
 					k := rowKey{c.group, c.impl, unit}
-					ratios[k] = append(ratios[k], m.value()/bv)
+					ratios[k] = append(ratios[k], r)
 				}
 			}
 		}
@@ -77,21 +78,22 @@ func median(xs []float64) float64 {
 }
 
 // medianCI returns a distribution-free confidence interval for the median of sorted xs, from their
-// order statistics: the widest-inward pair x(k), x(n+1-k) whose coverage, 1 - 2·P(Binomial(n, ½) < k),
-// is at least level, and that coverage. With too few values for level it returns NaNs.
+// order statistics (the sign test's interval): the innermost pair x(k), x(n+1-k) whose coverage,
+// 1 - 2·P(Binomial(n, ½) < k), is still at least level, and that coverage. With too few values for level
+// it returns NaNs.
 func medianCI(xs []float64, level float64) (lo, hi, conf float64) {
 	n := len(xs)
 	lo, hi, conf = math.NaN(), math.NaN(), math.NaN()
 	cdf := 0.0                       // P(B ≤ k-1)
-	pmf := math.Pow(0.5, float64(n)) // P(B = k-1), starting at k = 1
+	logPMF := -float64(n) * math.Ln2 // log P(B = k-1), starting at k = 1; in logs, as 2^-n underflows past n = 1074
 	for k := 1; 2*k <= n+1; k++ {
-		cdf += pmf
+		cdf += math.Exp(logPMF)
 		if c := 1 - 2*cdf; c >= level {
 			lo, hi, conf = xs[k-1], xs[n-k], c
 		} else {
 			break
 		}
-		pmf *= float64(n-k+1) / float64(k)
+		logPMF += math.Log(float64(n-k+1) / float64(k))
 	}
 	return lo, hi, conf
 }
@@ -158,18 +160,22 @@ func signedRankP(ratios []float64) float64 {
 
 // printRows writes the rows as a table.
 func printRows(w io.Writer, rows []row, key, base string) error {
-	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process (n processes); "+
-		"median with its distribution-free 95%% CI, geometric mean, range; p: Wilcoxon signed-rank of ratio 1\n",
-		key, key, base)
+	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process (n: processes that measured both)\n", key, key, base)
+	fmt.Fprintln(w, "CI: the sign test's distribution-free interval for the median, at the coverage shown (at least 95%); "+
+		"p: Wilcoxon signed-rank test of ratio 1, which can fall below 0.05 while the CI holds 1")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "benchmark\t%s\tunit\tn\tmedian\t95%% CI\tgeomean\trange\tp\n", key)
+	fmt.Fprintf(tw, "benchmark\t%s\tunit\tn\tmedian\tCI\tgeomean\trange\tp\n", key)
 	for _, r := range rows {
 		ci := "(too few)"
 		if !math.IsNaN(r.lo) {
-			ci = fmt.Sprintf("[%.3f, %.3f] (%.0f%%)", r.lo, r.hi, 100*math.Floor(r.conf*100)/100)
+			ci = fmt.Sprintf("[%.3f, %.3f] (%.0f%%)", r.lo, r.hi, math.Floor(100*r.conf))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%s\t%.3f\t%.3f–%.3f\t%.3f\n", r.group, r.impl, r.unit,
-			len(r.ratios), r.median, ci, r.geomean, r.ratios[0], r.ratios[len(r.ratios)-1], r.p)
+		p := fmt.Sprintf("%.3f", r.p)
+		if r.p < 0.001 {
+			p = "<0.001"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%s\t%.3f\t%.3f–%.3f\t%s\n", r.group, r.impl, r.unit,
+			len(r.ratios), r.median, ci, r.geomean, r.ratios[0], r.ratios[len(r.ratios)-1], p)
 	}
 	return tw.Flush()
 }
