@@ -83,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rows := compare(procs, *base, want)
 	if len(rows) == 0 {
-		fmt.Fprintf(stderr, "paired: nothing to compare: %s\n", whyNoRows(procs, *key, *base, want))
+		fmt.Fprintf(stderr, "paired: nothing to compare: %s\n", whyNoRows(procs, seen, *key, *base, want))
 		return 1
 	}
 	if err := printRows(stdout, rows, *key, *base); err != nil {
@@ -106,15 +106,15 @@ func unitsSeen(procs []process) map[string]bool {
 	return seen
 }
 
-// whyNoRows says why compare found nothing to pair, and what to check.
-func whyNoRows(procs []process, key, base string, units []string) string {
+// whyNoRows says why compare found nothing to pair, and what to check; seen is unitsSeen(procs).
+func whyNoRows(procs []process, seen map[string]bool, key, base string, units []string) string {
 	if len(procs) == 0 {
 		return fmt.Sprintf("no result has a /%s= element in its name (check the files, and -key)", key)
 	}
 	values := map[string]bool{}
 	for _, p := range procs {
 		for c := range p {
-			values[c.impl] = true
+			values[c.value] = true
 		}
 	}
 	names := slices.Sorted(maps.Keys(values))
@@ -126,7 +126,7 @@ func whyNoRows(procs []process, key, base string, units []string) string {
 	}
 	if len(units) > 0 {
 		return fmt.Sprintf("no unit named in -units is in both /%s=%s and another value in one process (units seen: %s)",
-			key, base, strings.Join(slices.Sorted(maps.Keys(unitsSeen(procs))), ", "))
+			key, base, strings.Join(slices.Sorted(maps.Keys(seen)), ", "))
 	}
 	return fmt.Sprintf("/%s=%s and the other values never ran in one process, under the same sub-benchmark name", key, base)
 }

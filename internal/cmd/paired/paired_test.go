@@ -43,7 +43,7 @@ func TestReadAndCompare(t *testing.T) {
 	rows := compare(procs, "net-http", nil)
 	byKey := map[string]row{}
 	for _, r := range rows {
-		byKey[r.impl+" "+r.unit] = r
+		byKey[r.value+" "+r.unit] = r
 	}
 	require.Len(t, byKey, 4, "sebstest and wrk, sec/op and calls/s: %v", rows)
 	// Process 1: sebstest's rounds average 1100 ns against 1000; process 2: 1900 against 2000; the third
@@ -74,7 +74,7 @@ func TestReadProcessesOtherKey(t *testing.T) {
 	rows := compare(procs, "bridge", nil)
 	require.Len(t, rows, 1)
 	assert.Equal(t, "H/conn=fresh/impl=trigger-2", rows[0].group)
-	assert.Equal(t, "published", rows[0].impl)
+	assert.Equal(t, "published", rows[0].value)
 	assert.InDeltaSlice(t, []float64{1.5}, rows[0].ratios, 1e-12)
 }
 

@@ -8,13 +8,13 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// A process holds one process's results: for each sub-benchmark and implementation, the mean of each
-// unit over its rounds.
+// A process holds one process's results: for each sub-benchmark and value of the compared key (an
+// implementation, by default), the mean of each unit over its rounds.
 type process map[cell]map[string]*mean
 
-// A cell is one implementation (the value of the compared key) of one sub-benchmark, named without the
-// compared key and the round.
-type cell struct{ group, impl string }
+// A cell is one value of the compared key (an implementation, by default) in one sub-benchmark, named
+// without the compared key and the round.
+type cell struct{ group, value string }
 
 // mean accumulates a mean.
 type mean struct {
@@ -53,15 +53,15 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 	return procs, warnings, nil
 }
 
-// add adds a result's values to the process, under its group and implementation.
+// add adds a result's values to the process, under its group and its value of key.
 func (p process) add(res *benchfmt.Result, key string) {
 	name, parts := res.Name.Parts()
-	group, impl, found := string(name), "", false
+	group, value, found := string(name), "", false
 	for _, part := range parts {
 		s := string(part)
 		switch {
 		case strings.HasPrefix(s, "/"+key+"="):
-			impl, found = strings.TrimPrefix(s, "/"+key+"="), true
+			value, found = strings.TrimPrefix(s, "/"+key+"="), true
 		case strings.HasPrefix(s, "/round="):
 		default:
 			group += s
@@ -70,7 +70,7 @@ func (p process) add(res *benchfmt.Result, key string) {
 	if !found {
 		return
 	}
-	c := cell{group, impl}
+	c := cell{group, value}
 	if p[c] == nil {
 		p[c] = map[string]*mean{}
 	}

@@ -9,25 +9,25 @@ import (
 	"text/tabwriter"
 )
 
-// A row is one implementation's ratio to the baseline in one unit of one sub-benchmark, over the
-// processes that measured both.
+// A row is one value's ratio to the baseline (an implementation's, by default) in one unit of one
+// sub-benchmark, over the processes that measured both.
 type row struct {
-	group, impl, unit string
-	ratios            []float64 // one per process, sorted
-	median            float64
-	lo, hi, conf      float64 // the confidence interval of the median and its confidence; NaN when too few
-	geomean           float64
-	p                 float64 // Wilcoxon signed-rank, two-sided, of log ratio 0
+	group, value, unit string
+	ratios             []float64 // one per process, sorted
+	median             float64
+	lo, hi, conf       float64 // the confidence interval of the median and its confidence; NaN when too few
+	geomean            float64
+	p                  float64 // Wilcoxon signed-rank, two-sided, of log ratio 0
 }
 
-// compare pairs every implementation with base, process by process, in the given units (every unit both
-// have when units is empty), and returns the rows sorted by sub-benchmark, implementation and unit.
+// compare pairs every value of the key (every implementation) with base, process by process, in the given units (every unit both
+// have when units is empty), and returns the rows sorted by sub-benchmark, value and unit.
 func compare(procs []process, base string, units []string) []row {
-	type rowKey struct{ group, impl, unit string }
+	type rowKey struct{ group, value, unit string }
 	ratios := map[rowKey][]float64{}
 	for _, p := range procs {
 		for c, vals := range p {
-			if c.impl == base {
+			if c.value == base {
 				continue
 			}
 			baseVals := p[cell{c.group, base}]
@@ -38,7 +38,7 @@ func compare(procs []process, base string, units []string) []row {
 				}
 				// A ratio is only defined for positive values (its log is taken); others are left out.
 				if r := m.value() / b.value(); r > 0 && !math.IsInf(r, 0) && !math.IsNaN(r) {
-					k := rowKey{c.group, c.impl, unit}
+					k := rowKey{c.group, c.value, unit}
 					ratios[k] = append(ratios[k], r)
 				}
 			}
@@ -46,19 +46,19 @@ func compare(procs []process, base string, units []string) []row {
 	}
 	rows := make([]row, 0, len(ratios))
 	for k, rs := range ratios {
-		rows = append(rows, summarise(k.group, k.impl, k.unit, rs))
+		rows = append(rows, summarise(k.group, k.value, k.unit, rs))
 	}
 	slices.SortFunc(rows, func(a, b row) int {
-		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.impl, b.impl), cmp.Compare(a.unit, b.unit))
+		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.value, b.value), cmp.Compare(a.unit, b.unit))
 	})
 	return rows
 }
 
 // summarise computes a row's statistics from its ratios.
-func summarise(group, impl, unit string, ratios []float64) row {
+func summarise(group, value, unit string, ratios []float64) row {
 	rs := slices.Clone(ratios)
 	slices.Sort(rs)
-	r := row{group: group, impl: impl, unit: unit, ratios: rs, median: median(rs), p: signedRankP(rs)}
+	r := row{group: group, value: value, unit: unit, ratios: rs, median: median(rs), p: signedRankP(rs)}
 	r.lo, r.hi, r.conf = medianCI(rs, 0.95)
 	var logSum float64
 	for _, x := range rs {
@@ -174,7 +174,7 @@ func printRows(w io.Writer, rows []row, key, base string) error {
 		if r.p < 0.001 {
 			p = "<0.001"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%s\t%.3f\t%.3f–%.3f\t%s\n", r.group, r.impl, r.unit,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.3f\t%s\t%.3f\t%.3f–%.3f\t%s\n", r.group, r.value, r.unit,
 			len(r.ratios), r.median, ci, r.geomean, r.ratios[0], r.ratios[len(r.ratios)-1], p)
 	}
 	return tw.Flush()
