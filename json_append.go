@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -13,8 +14,7 @@ import (
 // characters it escapes goes as it is; any other string goes through json.Marshal.
 func appendJSONString(b []byte, str string) []byte {
 	for i := 0; i < len(str); i++ {
-		switch c := str[i]; {
-		case c < 0x20 || c >= utf8.RuneSelf, c == '"', c == '\\', c == '<', c == '>', c == '&':
+		if !plainJSONByte[str[i]] {
 			quoted, _ := json.Marshal(str) // a string always encodes
 			return append(b, quoted...)
 		}
@@ -23,6 +23,19 @@ func appendJSONString(b []byte, str string) []byte {
 	b = append(b, str...)
 	return append(b, '"')
 }
+
+// plainJSONByte says which bytes encoding/json writes in a string as they are: printable ASCII but the
+// quote, the backslash and the three it escapes for HTML. A table lookup a byte, where a chain of
+// comparisons cost a fifth of encoding a result (issue 16).
+var plainJSONByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
 
 // appendJSONFloat appends a finite f as encoding/json writes a float64: the shortest decimal that reads back
 // as f, in exponent form only below 1e-6 or from 1e21, with a two-digit negative exponent shortened.
@@ -122,21 +135,33 @@ func appendJSONObjectDepth(b []byte, m map[string]any, depth int) ([]byte, error
 	if m == nil {
 		return append(b, "null"...), nil
 	}
-	var small [16]string
-	keys := sortedKeys(small[:0], m)
+	// The members are taken with their values and sorted by key: looking each key up again after sorting
+	// the keys alone cost a tenth of encoding a result (issue 16).
+	var small [16]member
+	members := small[:0]
+	for k, v := range m {
+		members = append(members, member{k, v})
+	}
+	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.key, y.key) })
 	b = append(b, '{')
-	for i, k := range keys {
+	for i, mb := range members {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = appendJSONString(b, mb.key)
 		b = append(b, ':')
 		var err error
-		if b, err = appendJSONDepth(b, m[k], depth+1); err != nil {
+		if b, err = appendJSONDepth(b, mb.value, depth+1); err != nil {
 			return b, err
 		}
 	}
 	return append(b, '}'), nil
+}
+
+// member is an object's member, for appendJSONObjectDepth.
+type member struct {
+	key   string
+	value any
 }
 
 // validJSONNumber reports whether s is a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
