@@ -62,14 +62,14 @@ func (s Sample) AppendJSON(b []byte) ([]byte, error) {
 	}
 	if len(s.Measurement) > 0 {
 		b = append(b, `,"measurement":{`...)
-		var small [16]string
-		for i, k := range sortedKeys(small[:0], s.Measurement) {
+		var small [16]member[float64]
+		for i, m := range sortedMembers(small[:0], s.Measurement) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = appendJSONString(b, m.key)
 			b = append(b, ':')
-			b = appendJSONFloat(b, s.Measurement[k])
+			b = appendJSONFloat(b, m.value)
 		}
 		b = append(b, '}')
 	}

@@ -20,8 +20,9 @@ type row struct {
 	p                  float64 // Wilcoxon signed-rank, two-sided, of log ratio 0
 }
 
-// compare pairs every value of the key (every implementation) with base, process by process, in the given units (every unit both
-// have when units is empty), and returns the rows sorted by sub-benchmark, value and unit.
+// compare pairs every value of the key (every implementation) with base, process by process, in the
+// given units (every unit both have when units is empty), and returns the rows sorted by sub-benchmark,
+// value and unit.
 func compare(procs []process, base string, units []string) []row {
 	type rowKey struct{ group, value, unit string }
 	ratios := map[rowKey][]float64{}
