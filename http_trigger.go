@@ -68,6 +68,7 @@ type transportKey struct {
 	url       string
 	keepAlive bool
 	insecure  bool
+	probes    bool // TCP keep-alive probes (wantProbes)
 }
 
 // NewHTTPTrigger returns a trigger for url ("host:port" or a full URL) with
@@ -117,7 +118,8 @@ func resolveURL(raw string) (string, error) {
 func (t *HTTPTrigger) setup() (*http.Client, string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	key := transportKey{url: t.URL, keepAlive: t.KeepAlive, insecure: t.InsecureSkipVerify}
+	key := transportKey{url: t.URL, keepAlive: t.KeepAlive, insecure: t.InsecureSkipVerify,
+		probes: wantProbes(t.KeepAlive, t.Timeout)}
 	if t.client != nil && key == t.key {
 		return t.client, t.target, nil
 	}
@@ -128,7 +130,10 @@ func (t *HTTPTrigger) setup() (*http.Client, string, error) {
 	if t.tr != nil {
 		t.tr.CloseIdleConnections()
 	}
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: keepAliveIdle}
+	if !key.probes {
+		dialer.KeepAlive = -1
+	}
 	t.tr = &http.Transport{
 		Proxy: nil, // functions are local: never go through a proxy
 		// Kernel receive stamps (kstamp.go); fresh connections end with a reset.

@@ -56,6 +56,7 @@ func (k *kstampDial) connect(network, address string, c syscall.RawConn) error {
 	zero := after
 	if done {
 		zero -= int64(rtt)
+		k.rtt.Store(int64(rtt)) // for wrap, which need not ask again
 	}
 	// The SYN left between before and zero. Normally that window is the
 	// kernel's own work around the handshake, 10 to 20 µs here; a longer one

@@ -67,6 +67,7 @@ type kstampDial struct {
 	mode  atomic.Int32
 	inq   atomic.Bool  // TCP_INQ took: recvmsg reports the bytes (and FIN) still queued
 	start atomic.Int64 // unix ns: the SYN's departure as connect places it
+	rtt   atomic.Int64 // ns: the handshake's round trip if connect saw it complete; 0 if not
 }
 
 func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network, address string, c syscall.RawConn) error {
@@ -91,6 +92,7 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 		}
 		k.mode.Store(mode)
 		k.inq.Store(inq)
+		k.rtt.Store(0) // this attempt's socket, not an earlier one's
 		if mode == stampNone {
 			return nil
 		}
@@ -137,9 +139,15 @@ func (k *kstampDial) wrap(c net.Conn) net.Conn {
 	}
 	kc := &kstampConn{Conn: tcp, tcp: tcp, rc: rc, mode: mode, inq: k.inq.Load(), connStart: k.start.Load()}
 	kc.readFn = kc.readReady
-	var rtt time.Duration
-	var have bool
-	if rc.Control(func(fd uintptr) { rtt, have = handshakeRTT(fd) }) == nil && have && kc.connStart != 0 {
+	// The handshake's round trip, as connect read it when the handshake
+	// completed within connect(2) (loopback, local bridges); otherwise it is
+	// read now, one getsockopt. No data has moved yet, so both read the same
+	// sample. handshakeRTT gives 0 when it has none.
+	rtt := time.Duration(k.rtt.Load())
+	if rtt == 0 {
+		_ = rc.Control(func(fd uintptr) { rtt, _ = handshakeRTT(fd) })
+	}
+	if rtt > 0 && kc.connStart != 0 {
 		est := kc.connStart + int64(rtt)
 		if est <= time.Now().UnixNano() { // a stamp from the future is a clock step: keep none
 			kc.established = est

@@ -86,7 +86,7 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 			}
 			impls := map[string]func(*testing.B){
 				"sebstest": harnessLoop(fn, keep, body, validate),
-				"trigger":  triggerLoop(p.url, keep, body),
+				"trigger":  triggerLoop(p.url, keep, fn.HTTPTrigger().Timeout, body),
 				"net-http": plainLoop("http://"+p.url+"/", keep, body),
 			}
 			// ABBA, turned by -sebs.rotate: the second round runs the trio in the other order, so a drift
@@ -126,11 +126,12 @@ func harnessLoop(fn *sebstest.Function, keep bool, body []byte, validate func(js
 	}
 }
 
-// triggerLoop is a plain loop over a sebs.HTTPTrigger for url.
-func triggerLoop(url string, keep bool, body []byte) func(b *testing.B) {
+// triggerLoop is a plain loop over a sebs.HTTPTrigger for url, with the timeout a function's own trigger
+// has (its configured timeout), so that it dials as that trigger does.
+func triggerLoop(url string, keep bool, timeout time.Duration, body []byte) func(b *testing.B) {
 	return func(b *testing.B) {
 		tr := sebs.NewHTTPTrigger(url)
-		tr.KeepAlive = keep
+		tr.KeepAlive, tr.Timeout = keep, timeout
 		defer tr.Close()
 		ctx := b.Context()
 		var calls callTimes

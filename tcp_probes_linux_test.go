@@ -1,0 +1,87 @@
+//go:build linux
+
+package sebs
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestTriggerKeepAliveProbes checks which of a trigger's connections carry
+// TCP keep-alive probes, on the socket itself: fresh connections whose call a
+// Timeout within probeVerdict bounds go without them; reused ones, and calls
+// with no Timeout or a longer one, keep them.
+func TestTriggerKeepAliveProbes(t *testing.T) {
+	srv := okServer(t)
+	// One trigger throughout: changing its fields rebuilds its transport.
+	trig := &HTTPTrigger{URL: srv.URL}
+	t.Cleanup(trig.Close)
+	for _, tc := range []struct {
+		keepAlive bool
+		timeout   time.Duration
+		want      bool
+	}{
+		{false, 60 * time.Second, false},
+		{false, probeVerdict, false},
+		{false, probeVerdict + time.Second, true},
+		{false, 0, true},
+		{true, 60 * time.Second, true},
+	} {
+		trig.KeepAlive, trig.Timeout = tc.keepAlive, tc.timeout
+		client, target, err := trig.setup()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var conn net.Conn
+		trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { conn = info.Conn }}
+		req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+			http.MethodPost, target, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("keep-alive %v, timeout %v: %v", tc.keepAlive, tc.timeout, err)
+		}
+		// Read the option while the connection is open: a fresh one closes
+		// with the body.
+		got := soKeepAlive(t, conn)
+		resp.Body.Close()
+		if got != tc.want {
+			t.Errorf("keep-alive %v, timeout %v: SO_KEEPALIVE %v, want %v", tc.keepAlive, tc.timeout, got, tc.want)
+		}
+	}
+}
+
+// soKeepAlive reads SO_KEEPALIVE off a connection the trigger dialed.
+func soKeepAlive(t *testing.T, c net.Conn) bool {
+	t.Helper()
+	var rc syscall.RawConn
+	var err error
+	switch c := c.(type) {
+	case *kstampConn:
+		rc = c.rc
+	case syscall.Conn:
+		rc, err = c.SyscallConn()
+	default:
+		t.Fatalf("connection %T has no socket to read", c)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	var gerr error
+	if err := rc.Control(func(fd uintptr) { v, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE) }); err != nil {
+		t.Fatal(err)
+	}
+	if gerr != nil {
+		t.Fatalf("getsockopt SO_KEEPALIVE: %v", gerr)
+	}
+	return v != 0
+}
