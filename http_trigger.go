@@ -32,7 +32,8 @@ const DefaultMaxBodyBytes int64 = 256 << 20
 // Each result's Detail says whether its connection was reused.
 //
 // Set the fields before the first call. The transport is created lazily and
-// rebuilt if URL, KeepAlive or InsecureSkipVerify change. An HTTPTrigger is
+// rebuilt if URL, KeepAlive or InsecureSkipVerify change, or Timeout changes
+// whether fresh connections get TCP keep-alive probes (see Timeout). An HTTPTrigger is
 // safe for concurrent use and must not be copied after first use. Call
 // Close when done to close idle connections.
 type HTTPTrigger struct {
@@ -48,9 +49,11 @@ type HTTPTrigger struct {
 	// none for a trigger made by hand. A Function read from JSON and a
 	// LocalFunction set it from the function's configuration
 	// ([FunctionConfig.TimeoutDuration]: DefaultTimeout when the config
-	// says 0). Fresh connections of a trigger whose Timeout is at most 165 s
-	// are dialed without TCP keep-alive probes, which could not end such a
-	// call before the Timeout does (four system calls fewer a call).
+	// says 0). Fresh connections of a trigger with a positive Timeout of at
+	// most 165 s are dialed without TCP keep-alive probes, which could not
+	// end such a call before the Timeout does (four fewer system calls a
+	// call); a peer that silently lost the connection then fails the call at
+	// its Timeout rather than at the first probe, 30 s in.
 	Timeout time.Duration
 	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
 	// The body is read in memory close to its own size: one buffer of its

@@ -36,11 +36,13 @@ func (k *kstampDial) connect(network, address string, c syscall.RawConn) error {
 	var cerr error
 	var rtt time.Duration
 	var done bool
+	var sock uintptr
 	err := c.Control(func(fd uintptr) {
 		before = time.Now().UnixNano()
 		cerr = syscall.Connect(int(fd), sa)
 		after = time.Now().UnixNano()
 		rtt, done = handshakeRTT(fd)
+		sock = fd
 	})
 	if err != nil {
 		return err
@@ -56,7 +58,7 @@ func (k *kstampDial) connect(network, address string, c syscall.RawConn) error {
 	zero := after
 	if done {
 		zero -= int64(rtt)
-		k.rtt.Store(int64(rtt)) // for wrap, which need not ask again
+		k.rtt.Store(&socketRTT{fd: sock, rtt: rtt}) // for wrap, which need not ask again
 	}
 	// The SYN left between before and zero. Normally that window is the
 	// kernel's own work around the handshake, 10 to 20 µs here; a longer one

@@ -62,12 +62,21 @@ func dialStamped(ctx context.Context, base *net.Dialer, network, addr string) (n
 
 // kstampDial is one dial's state, written by the Control hook of each socket
 // tried (several when a name resolves to several addresses, hence atomics:
-// the last attempt's values win).
+// the last attempt's values win). The handshake's round trip is kept with
+// its socket's descriptor, so that wrap takes it only from the socket that
+// won, even when attempts race (IPv6 against IPv4).
 type kstampDial struct {
 	mode  atomic.Int32
 	inq   atomic.Bool  // TCP_INQ took: recvmsg reports the bytes (and FIN) still queued
 	start atomic.Int64 // unix ns: the SYN's departure as connect places it
-	rtt   atomic.Int64 // ns: the handshake's round trip if connect saw it complete; 0 if not
+	rtt   atomic.Pointer[socketRTT]
+}
+
+// socketRTT is the handshake's round trip as connect read it on socket fd,
+// when the handshake completed within connect(2).
+type socketRTT struct {
+	fd  uintptr
+	rtt time.Duration
 }
 
 func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network, address string, c syscall.RawConn) error {
@@ -92,7 +101,7 @@ func (k *kstampDial) control(base *net.Dialer) func(ctx context.Context, network
 		}
 		k.mode.Store(mode)
 		k.inq.Store(inq)
-		k.rtt.Store(0) // this attempt's socket, not an earlier one's
+		k.rtt.Store(nil) // an earlier attempt's descriptor number may be this socket's now
 		if mode == stampNone {
 			return nil
 		}
@@ -139,14 +148,18 @@ func (k *kstampDial) wrap(c net.Conn) net.Conn {
 	}
 	kc := &kstampConn{Conn: tcp, tcp: tcp, rc: rc, mode: mode, inq: k.inq.Load(), connStart: k.start.Load()}
 	kc.readFn = kc.readReady
-	// The handshake's round trip, as connect read it when the handshake
-	// completed within connect(2) (loopback, local bridges); otherwise it is
-	// read now, one getsockopt. No data has moved yet, so both read the same
-	// sample. handshakeRTT gives 0 when it has none.
-	rtt := time.Duration(k.rtt.Load())
-	if rtt == 0 {
-		_ = rc.Control(func(fd uintptr) { rtt, _ = handshakeRTT(fd) })
-	}
+	// The handshake's round trip, as connect read it on this socket when the
+	// handshake completed within connect(2) (loopback, local bridges);
+	// otherwise it is read now, one getsockopt. No data has moved yet, so
+	// both read the same sample. handshakeRTT gives 0 when it has none.
+	var rtt time.Duration
+	_ = rc.Control(func(fd uintptr) {
+		if r := k.rtt.Load(); r != nil && r.fd == fd {
+			rtt = r.rtt
+			return
+		}
+		rtt, _ = handshakeRTT(fd)
+	})
 	if rtt > 0 && kc.connStart != 0 {
 		est := kc.connStart + int64(rtt)
 		if est <= time.Now().UnixNano() { // a stamp from the future is a clock step: keep none

@@ -13,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -510,6 +511,9 @@ func TestKstampDialerKeepsLocalAddr(t *testing.T) {
 	}
 	// net's own connect(2) placed the SYN here, so the handshake's round
 	// trip is read when the connection is wrapped, not taken from ours.
+	if runtime.GOARCH == "386" {
+		return // no TCP_INFO there (kstamp_tcpinfo_linux_386.go)
+	}
 	if kc.established == 0 || kc.established < kc.connStart {
 		t.Errorf("established %d, connect %d: want the kernel's handshake end after the connect", kc.established, kc.connStart)
 	}
@@ -531,5 +535,52 @@ func TestKstampIPv6(t *testing.T) {
 	checkKernelFirstByte(t, c)
 	if up, ok := c.st.startup(); !ok || up <= 0 {
 		t.Errorf("IPv6 handshake %v (known %v): want a kernel round trip", up, ok)
+	}
+}
+
+// TestKstampWrapTakesItsSocketsRTT checks that wrap takes the handshake's
+// round trip that connect read only from the socket it wraps: a value kept
+// for another descriptor (a losing attempt of a raced dial) is read again.
+func TestKstampWrapTakesItsSocketsRTT(t *testing.T) {
+	if runtime.GOARCH == "386" {
+		t.Skip("no TCP_INFO on linux/386")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const kept = 7 * time.Millisecond // far from any loopback round trip
+	for _, same := range []bool{true, false} {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := c.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fd uintptr
+		_ = rc.Control(func(f uintptr) { fd = f })
+		var k kstampDial
+		k.mode.Store(stampTSING)
+		start := time.Now().Add(-time.Second).UnixNano()
+		k.start.Store(start)
+		if !same {
+			fd++
+		}
+		k.rtt.Store(&socketRTT{fd: fd, rtt: kept})
+		kc, ok := k.wrap(c).(*kstampConn)
+		if !ok {
+			t.Fatalf("wrap returned %T", k.wrap(c))
+		}
+		got := time.Duration(kc.established - start)
+		switch {
+		case same && got != kept:
+			t.Errorf("the socket's own kept round trip: established %v after the start, want %v", got, kept)
+		case !same && (got == kept || got <= 0):
+			t.Errorf("another socket's kept round trip: established %v after the start, want this socket's own", got)
+		}
+		c.Close()
 	}
 }

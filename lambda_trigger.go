@@ -76,7 +76,8 @@ type LambdaTrigger struct {
 	KeepAlive bool
 	// Timeout bounds each call, on top of the context's deadline; 0 means
 	// none. Set it above the function's configured timeout so that the
-	// emulator's own timeout answer comes first.
+	// emulator's own timeout answer comes first. As for [HTTPTrigger.Timeout],
+	// it also decides whether fresh connections get TCP keep-alive probes.
 	Timeout time.Duration
 	// MaxBodyBytes bounds the response body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64

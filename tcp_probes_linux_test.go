@@ -15,7 +15,7 @@ import (
 
 // TestTriggerKeepAliveProbes checks which of a trigger's connections carry
 // TCP keep-alive probes, on the socket itself: fresh connections whose call a
-// Timeout within probeVerdict bounds go without them; reused ones, and calls
+// Timeout within probesGiveUpAfter bounds go without them; reused ones, and calls
 // with no Timeout or a longer one, keep them.
 func TestTriggerKeepAliveProbes(t *testing.T) {
 	srv := okServer(t)
@@ -28,8 +28,8 @@ func TestTriggerKeepAliveProbes(t *testing.T) {
 		want      bool
 	}{
 		{false, 60 * time.Second, false},
-		{false, probeVerdict, false},
-		{false, probeVerdict + time.Second, true},
+		{false, probesGiveUpAfter, false},
+		{false, probesGiveUpAfter + time.Second, true},
 		{false, 0, true},
 		{true, 60 * time.Second, true},
 	} {
@@ -84,4 +84,43 @@ func soKeepAlive(t *testing.T, c net.Conn) bool {
 		t.Fatalf("getsockopt SO_KEEPALIVE: %v", gerr)
 	}
 	return v != 0
+}
+
+// TestKeepAliveDefaults reads off a socket dialed as a trigger dials (probes
+// after keepAliveIdle) the interval and count that probesGiveUpAfter assumes
+// are package net's defaults.
+func TestKeepAliveDefaults(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := (&net.Dialer{KeepAlive: keepAliveIdle}).Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rc, err := c.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	err = rc.Control(func(fd uintptr) {
+		for name, opt := range map[string]int{"TCP_KEEPIDLE": syscall.TCP_KEEPIDLE, "TCP_KEEPINTVL": syscall.TCP_KEEPINTVL, "TCP_KEEPCNT": syscall.TCP_KEEPCNT} {
+			v, gerr := syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, opt)
+			if gerr != nil {
+				t.Errorf("getsockopt %s: %v", name, gerr)
+			}
+			got[name] = v
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"TCP_KEEPIDLE": int(keepAliveIdle / time.Second), "TCP_KEEPINTVL": int(keepAliveInterval / time.Second), "TCP_KEEPCNT": keepAliveCount}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s = %d, want %d: probesGiveUpAfter no longer matches package net", name, got[name], w)
+		}
+	}
 }
