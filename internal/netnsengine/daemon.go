@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -85,15 +86,17 @@ func (e *Engine) launch(ctx context.Context, opts Options) error {
 	}
 	e.cmd, e.exited = cmd, make(chan struct{})
 	go func() { cmd.Wait(); close(e.exited) }()
-	if err := e.waitAPI(ctx, timeout); err != nil {
+	if err := e.waitAPI(ctx, timeout, driver); err != nil {
 		return err
 	}
 	e.timings.Daemon = time.Since(t)
 	return nil
 }
 
-// waitAPI pings the API every 50 ms until it answers, the daemon exits, ctx ends or timeout passes.
-func (e *Engine) waitAPI(ctx context.Context, timeout time.Duration) error {
+// waitAPI pings the API every 50 ms until it answers, the daemon exits, ctx ends or timeout passes. driver
+// is the daemon's storage driver, named in the errors: the daemon's own message about one it cannot use
+// need not name it.
+func (e *Engine) waitAPI(ctx context.Context, timeout time.Duration, driver string) error {
 	cli, err := e.Client()
 	if err != nil {
 		return err
@@ -112,23 +115,27 @@ func (e *Engine) waitAPI(ctx context.Context, timeout time.Duration) error {
 		}
 		select {
 		case <-e.exited:
-			return fmt.Errorf("netnsengine: dockerd exited (%v) before its API answered; its log ends:\n%s", e.cmd.ProcessState, e.logTail())
+			return fmt.Errorf("netnsengine: dockerd exited (%v) before its API answered (storage driver %s); its log ends:\n%s", e.cmd.ProcessState, driver, e.logTail())
 		case <-ctx.Done():
 			return fmt.Errorf("netnsengine: wait for dockerd's API at %s: %w", e.DockerHost(), ctx.Err())
 		case <-deadline.C:
-			return fmt.Errorf("netnsengine: dockerd's API at %s did not answer within %s (last error: %v); its log ends:\n%s", e.DockerHost(), timeout, err, e.logTail())
+			return fmt.Errorf("netnsengine: dockerd's API at %s (storage driver %s) did not answer within %s (last error: %v); its log ends:\n%s", e.DockerHost(), driver, timeout, err, e.logTail())
 		case <-tick.C:
 		}
 	}
 }
 
-// logTail returns the last lines of the daemon's log, for errors.
+// logTail returns the last lines of the daemon's log, for errors, without its gRPC client's connection
+// chatter (module=grpc), which a failing daemon writes a dozen lines of as it shuts down and which would
+// push the lines that say what failed out of the tail.
 func (e *Engine) logTail() string {
 	data, err := os.ReadFile(filepath.Join(e.dir, "dockerd.log"))
 	if err != nil {
 		return "(no log: " + err.Error() + ")"
 	}
-	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	lines := slices.DeleteFunc(bytes.Split(bytes.TrimSpace(data), []byte("\n")), func(l []byte) bool {
+		return bytes.Contains(l, []byte("module=grpc"))
+	})
 	if len(lines) > 15 {
 		lines = lines[len(lines)-15:]
 	}

@@ -249,8 +249,13 @@ func TestStartFailure(t *testing.T) {
 		eng.Close()
 		t.Fatal("Start with an unknown storage driver succeeded")
 	}
-	if !strings.Contains(err.Error(), "dockerd exited") || !strings.Contains(err.Error(), "no-such-driver") {
-		t.Errorf("Start error = %v, want that dockerd exited, with its log naming the driver", err)
+	if !strings.Contains(err.Error(), "dockerd exited") || !strings.Contains(err.Error(), "storage driver no-such-driver") {
+		t.Errorf("Start error = %v, want that dockerd exited, naming the driver", err)
+	}
+	// The daemon's log, less its gRPC chatter, says what failed.
+	if _, tail, _ := strings.Cut(err.Error(), "its log ends:"); !strings.Contains(tail, "failed to start daemon") ||
+		strings.Contains(tail, "module=grpc") {
+		t.Errorf("Start error's log tail = %q, want dockerd's own failure without gRPC lines", tail)
 	}
 	if left := ownedBy(os.Getpid()); len(left) > 0 {
 		t.Errorf("a failed Start left %v", left)
