@@ -51,7 +51,7 @@ func TestTriggerKeepAliveProbes(t *testing.T) {
 		}
 		// Read the option while the connection is open: a fresh one closes
 		// with the body.
-		got := soKeepAlive(t, conn)
+		got := sockoptInt(t, conn, syscall.SOL_SOCKET, syscall.SO_KEEPALIVE) != 0
 		resp.Body.Close()
 		if got != tc.want {
 			t.Errorf("keep-alive %v, timeout %v: SO_KEEPALIVE %v, want %v", tc.keepAlive, tc.timeout, got, tc.want)
@@ -59,8 +59,9 @@ func TestTriggerKeepAliveProbes(t *testing.T) {
 	}
 }
 
-// soKeepAlive reads SO_KEEPALIVE off a connection the trigger dialed.
-func soKeepAlive(t *testing.T, c net.Conn) bool {
+// sockoptInt reads an integer socket option off a connection (one the
+// trigger dialed, or a plain TCP one).
+func sockoptInt(t *testing.T, c net.Conn, level, opt int) int {
 	t.Helper()
 	var rc syscall.RawConn
 	var err error
@@ -77,13 +78,13 @@ func soKeepAlive(t *testing.T, c net.Conn) bool {
 	}
 	var v int
 	var gerr error
-	if err := rc.Control(func(fd uintptr) { v, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE) }); err != nil {
+	if err := rc.Control(func(fd uintptr) { v, gerr = syscall.GetsockoptInt(int(fd), level, opt) }); err != nil {
 		t.Fatal(err)
 	}
 	if gerr != nil {
-		t.Fatalf("getsockopt SO_KEEPALIVE: %v", gerr)
+		t.Fatalf("getsockopt %d/%d: %v", level, opt, gerr)
 	}
-	return v != 0
+	return v
 }
 
 // TestKeepAliveDefaults reads off a socket dialed as a trigger dials (probes
@@ -100,22 +101,9 @@ func TestKeepAliveDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	rc, err := c.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]int{}
-	err = rc.Control(func(fd uintptr) {
-		for name, opt := range map[string]int{"TCP_KEEPIDLE": syscall.TCP_KEEPIDLE, "TCP_KEEPINTVL": syscall.TCP_KEEPINTVL, "TCP_KEEPCNT": syscall.TCP_KEEPCNT} {
-			v, gerr := syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, opt)
-			if gerr != nil {
-				t.Errorf("getsockopt %s: %v", name, gerr)
-			}
-			got[name] = v
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
+	for name, opt := range map[string]int{"TCP_KEEPIDLE": syscall.TCP_KEEPIDLE, "TCP_KEEPINTVL": syscall.TCP_KEEPINTVL, "TCP_KEEPCNT": syscall.TCP_KEEPCNT} {
+		got[name] = sockoptInt(t, c, syscall.IPPROTO_TCP, opt)
 	}
 	want := map[string]int{"TCP_KEEPIDLE": int(keepAliveIdle / time.Second), "TCP_KEEPINTVL": int(keepAliveInterval / time.Second), "TCP_KEEPCNT": keepAliveCount}
 	for name, w := range want {
