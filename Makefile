@@ -216,29 +216,37 @@ merge:
 	$(GO) run ./cmd/sebs-merge $(MERGED) $(SHARDS)
 
 .PHONY: bench-fidelity
-## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS processes (about a minute
+## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS rounds (about a minute
 ## each): the trigger and bench.Run against bare net/http, fresh and keep-alive, on the container's bridge
 ## address and on its published port (the bridge against the published port beside it); bench.Run's warm
-## mode at concurrency 64 against a bare net/http loop and wrk on the same container. Process i turns the
-## order of the implementations by i places (-sebs.rotate), so that none always runs first or last: with
-## a multiple of 12 processes every implementation of both benchmarks runs in every place equally often.
-## Raw in out/fidelity-bench.txt; the paired ratios (internal/cmd/paired) are the per-process ratios' median.
+## mode at concurrency 64 against a bare net/http loop and wrk on the same container. The overhead runs in
+## FIDELITY_BLOCKS short ABBA blocks of FIDELITY_CALLS calls per implementation, each block turned one
+## place further, and is paired within each block: a drift of the machine over seconds cancels out. Round
+## i turns the order of the implementations by i places (-sebs.rotate), so that none always runs first or
+## last: with a multiple of 12 rounds every load implementation runs in every place equally often. Raw in
+## out/fidelity-bench.txt; the paired ratios (internal/cmd/paired) are the per-block (overhead) and
+## per-process (load) ratios' median.
 FIDELITY_ROUNDS    ?= 6
 FIDELITY_BENCHTIME ?= 1s
+FIDELITY_BLOCKS    ?= 8
+FIDELITY_CALLS     ?= 400
 bench-fidelity:
 	mkdir -p bin out
 	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
-	cd benchmarks && for i in $$(seq 0 $$(($(FIDELITY_ROUNDS) - 1))); do ../bin/benchmarks.test -test.run '^$$' \
-		-test.bench '^Benchmark(HarnessOverhead|LoadOverhead)$$' -test.benchtime $(FIDELITY_BENCHTIME) -test.benchmem -sebs.rotate $$i; \
+	cd benchmarks && for i in $$(seq 0 $$(($(FIDELITY_ROUNDS) - 1))); do \
+		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkHarnessOverhead$$' -test.benchtime $(FIDELITY_CALLS)x \
+			-test.benchmem -sebs.blocks $(FIDELITY_BLOCKS) -sebs.rotate $$i && \
+		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkLoadOverhead$$' -test.benchtime $(FIDELITY_BENCHTIME) \
+			-test.benchmem -sebs.rotate $$i || exit 1; \
 		done > ../out/fidelity-bench.txt
 	@echo "== overhead: each implementation against impl=net-http on the same path and connection mode (target +2%)"
-	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round out/fidelity-bench.txt
+	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== path: the published port (Docker's proxy) against the bridge address, same implementation"
-	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round out/fidelity-bench.txt
+	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
 	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round out/fidelity-bench.txt
-	@echo "== paired: each implementation's ratio to net-http within each process, over the processes (a drift of the"
-	@echo "   machine between processes cancels out; benchstat above pools every process instead)"
+	@echo "== paired: each implementation's ratio to net-http within each block (overhead) or process (load), over"
+	@echo "   them (a drift of the machine between them cancels out; benchstat above pools every run instead)"
 	$(GO) run ./internal/cmd/paired -base net-http -units sec/op,calls/s,cpu-sec/call out/fidelity-bench.txt
 	$(GO) run ./internal/cmd/paired -key path -base bridge -units sec/op out/fidelity-bench.txt
 

@@ -42,3 +42,14 @@ func TestABBA(t *testing.T) {
 		t.Error("abba of no implementations is not empty")
 	}
 }
+
+// TestOverheadName: the block is in the name only when there are several, and paired reads it from there.
+func TestOverheadName(t *testing.T) {
+	if got, want := overheadName("bridge", "conn=fresh", 1, 1, "trigger", 2), "path=bridge/conn=fresh/impl=trigger/round=2"; got != want {
+		t.Errorf("one block: got %q, want %q", got, want)
+	}
+	if got, want := overheadName("published", "conn=keepalive", 3, 8, "net-http", 1),
+		"path=published/conn=keepalive/block=3/impl=net-http/round=1"; got != want {
+		t.Errorf("block 3 of 8: got %q, want %q", got, want)
+	}
+}

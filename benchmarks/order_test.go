@@ -10,6 +10,11 @@ var rotateFlag = flag.Int("sebs.rotate", 0, "rotate the order of BenchmarkHarnes
 	"implementations by N places (make bench-fidelity passes each process's number, so that every implementation "+
 	"runs in every place equally often)")
 
+// blocksFlag splits BenchmarkHarnessOverhead into short interleaved blocks.
+var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead's implementations in N ABBA blocks per path and "+
+	"connection mode, named /block=k/, each turned one place further, for ratios paired within each block (use with "+
+	"a fixed -test.benchtime count such as 400x; make bench-fidelity does)")
+
 // abba returns the order of one process's sub-benchmarks over impls: impls turned by rotate places, then the
 // same backwards (A B C C B A). Within a process the mirror cancels a steady drift; across processes the turn
 // gives each implementation each place equally often when the processes number a multiple of len(impls).

@@ -50,11 +50,20 @@ const warmUpCalls = 500
 //	go tool benchstat -filter '/impl:trigger' -col /path -ignore /round overhead.txt
 //	go run ./internal/cmd/paired -units sec/op overhead.txt   # each process's ratio to net-http, over the processes
 //
+// A machine that drifts within seconds moves a 1-second sub-benchmark more than the harness does. With
+// -sebs.blocks N and a fixed count of calls (-test.benchtime 400x), each path and connection mode runs N
+// short ABBA blocks one after another, each named /block=k/ and turned one place further; paired pairs
+// the implementations within each block, so each ratio compares calls made within a second or so of each
+// other (make bench-fidelity does; benchstat then needs -ignore /round,/block).
+//
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
 func BenchmarkHarnessOverhead(b *testing.B) {
 	// Published, so that both paths reach the one container: sebstest invokes a container on its bridge
 	// address without publishing its port (issue 16), and addressPaths finds that address itself.
+	if *blocksFlag < 1 {
+		b.Fatalf("-sebs.blocks %d: give 1 or more blocks", *blocksFlag)
+	}
 	fn, body, validate := sleepZero(b, sebstest.WithPublishedPort())
 	paths := addressPaths(b, fn)
 	// Warm up: the first few hundred calls after a container starts are slower (measured: the first
@@ -81,21 +90,30 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 			if keep {
 				conn = "conn=keepalive"
 			}
-			name := func(impl string, round int) string {
-				return fmt.Sprintf("path=%s/%s/impl=%s/round=%d", p.name, conn, impl, round)
-			}
 			impls := map[string]func(*testing.B){
 				"sebstest": harnessLoop(fn, keep, body, validate),
 				"trigger":  triggerLoop(p.url, keep, fn.HTTPTrigger().Timeout, body),
 				"net-http": plainLoop("http://"+p.url+"/", keep, body),
 			}
 			// ABBA, turned by -sebs.rotate: the second round runs the trio in the other order, so a drift
-			// of the machine during the run weighs on all alike (see abba).
-			for i, impl := range abba([]string{"sebstest", "trigger", "net-http"}, *rotateFlag) {
-				b.Run(name(impl, i/3+1), impls[impl])
+			// of the machine during the run weighs on all alike (see abba). With -sebs.blocks, each block
+			// is an ABBA of its own, turned one place further than the one before.
+			for blk := 1; blk <= *blocksFlag; blk++ {
+				for i, impl := range abba([]string{"sebstest", "trigger", "net-http"}, *rotateFlag+blk-1) {
+					b.Run(overheadName(p.name, conn, blk, *blocksFlag, impl, i/3+1), impls[impl])
+				}
 			}
 		}
 	}
+}
+
+// overheadName is the name of one of BenchmarkHarnessOverhead's sub-benchmarks. The block is named only
+// when there are several, so that a run without -sebs.blocks keeps the names it always had.
+func overheadName(path, conn string, block, blocks int, impl string, round int) string {
+	if blocks > 1 {
+		return fmt.Sprintf("path=%s/%s/block=%d/impl=%s/round=%d", path, conn, block, impl, round)
+	}
+	return fmt.Sprintf("path=%s/%s/impl=%s/round=%d", path, conn, impl, round)
 }
 
 // sleepZero starts the Go sleep fixture (with more options) for an overhead benchmark and returns it with

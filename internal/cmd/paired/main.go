@@ -11,7 +11,9 @@
 // starts at each "goos:" line that go test prints before its benchmarks. Within a process, the rounds
 // of one implementation (the /round= key) are averaged, and so are the runs of go test -count N (which
 // all print in one process: run processes, not counts); sub-benchmarks that differ only in the key
-// (default /impl=) and /round= are paired. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as
+// (default /impl=) and /round= are paired. Results named with a /block= element (BenchmarkHarnessOverhead's
+// -sebs.blocks) are paired within their block instead: each block of a process counts as a process of its
+// own. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as
 // cpu-sec/call. Ratios are of positive values only; a malformed benchmark line is left out with a warning.
 package main
 

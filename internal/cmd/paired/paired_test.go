@@ -78,6 +78,29 @@ func TestReadProcessesOtherKey(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{1.5}, rows[0].ratios, 1e-12)
 }
 
+// TestReadProcessesBlocks: a process whose results name blocks is paired block by block, each block's
+// rounds averaged, and the blocks come in the order they first appear.
+func TestReadProcessesBlocks(t *testing.T) {
+	text := "goos: linux\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=1-2 10 110 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=1-2 10 100 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=2-2 10 100 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=2-2 10 130 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=2/impl=net-http/round=1-2 10 200 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=2/impl=sebstest/round=1-2 10 180 ns/op\n" +
+		"goos: linux\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=1-2 10 300 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=1-2 10 300 ns/op\n"
+	procs, warnings, err := readProcesses([]byte(text), "x", "impl")
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+	require.Len(t, procs, 3, "two blocks of the first process and one of the second")
+	rows := compare(procs, "net-http", nil)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "H/conn=fresh-2", rows[0].group, "the block is not part of the group")
+	assert.InDeltaSlice(t, []float64{0.9, 1, 1.2}, rows[0].ratios, 1e-12)
+}
+
 // TestReadProcessesMalformedLine: a benchmark that failed after its first run prints "--- FAIL" where
 // its figures go; the line is left out with a warning naming it, and the rest is read.
 func TestReadProcessesMalformedLine(t *testing.T) {

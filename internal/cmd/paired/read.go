@@ -8,8 +8,9 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// A process holds one process's results: for each sub-benchmark and value of the compared key (an
-// implementation, by default), the mean of each unit over its rounds.
+// A process holds one process's results, or one block's of a process whose results name blocks: for each
+// sub-benchmark and value of the compared key (an implementation, by default), the mean of each unit over
+// its rounds. It is the unit that paired pairs within.
 type process map[cell]map[string]*mean
 
 // A cell is one value of the compared key (an implementation, by default) in one sub-benchmark, named
@@ -26,13 +27,17 @@ type mean struct {
 func (m *mean) value() float64 { return m.sum / float64(m.n) }
 
 // readProcesses splits benchmark output into processes, each starting at a "goos:" line, and reads
-// each one's results, keyed by the value of /key= in their names. Results without that key are left
+// each one's results, keyed by the value of /key= in their names. A process whose results name blocks
+// (/block=k) is read as one process per block. Results without that key are left
 // out. A malformed benchmark line (a benchmark that failed after its first run prints "--- FAIL" in
 // place of its figures; a process killed mid-line leaves half a line) is left out too and returned as a
 // warning naming it, as benchstat does.
 func readProcesses(data []byte, fileName, key string) (procs []process, warnings []string, err error) {
 	for _, c := range splitProcesses(data) {
-		p := process{}
+		// A process's results fall into its blocks (the /block= element), in the order they first appear;
+		// results without one are one block.
+		var blocks []string
+		byBlock := map[string]process{}
 		r := benchfmt.NewReader(bytes.NewReader(c.text), fileName)
 		for r.Scan() {
 			switch rec := r.Result().(type) {
@@ -40,17 +45,37 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 				warnings = append(warnings, fmt.Sprintf("%s:%d: %s (a benchmark that failed or was cut short?); line left out",
 					fileName, c.line+rec.Line-1, rec.Msg))
 			case *benchfmt.Result:
+				blk := blockOf(rec)
+				p := byBlock[blk]
+				if p == nil {
+					p = process{}
+					byBlock[blk] = p
+					blocks = append(blocks, blk)
+				}
 				p.add(rec, key)
 			}
 		}
 		if err := r.Err(); err != nil {
 			return nil, warnings, fmt.Errorf("read %s: %w", fileName, err)
 		}
-		if len(p) > 0 {
-			procs = append(procs, p)
+		for _, blk := range blocks {
+			if p := byBlock[blk]; len(p) > 0 {
+				procs = append(procs, p)
+			}
 		}
 	}
 	return procs, warnings, nil
+}
+
+// blockOf returns the value of the result's /block= element, or "" when it has none.
+func blockOf(res *benchfmt.Result) string {
+	_, parts := res.Name.Parts()
+	for _, part := range parts {
+		if v, ok := strings.CutPrefix(string(part), "/block="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // add adds a result's values to the process, under its group and its value of key.
@@ -62,7 +87,7 @@ func (p process) add(res *benchfmt.Result, key string) {
 		switch {
 		case strings.HasPrefix(s, "/"+key+"="):
 			value, found = strings.TrimPrefix(s, "/"+key+"="), true
-		case strings.HasPrefix(s, "/round="):
+		case strings.HasPrefix(s, "/round="), strings.HasPrefix(s, "/block="):
 		default:
 			group += s
 		}

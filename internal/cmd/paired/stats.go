@@ -161,7 +161,7 @@ func signedRankP(ratios []float64) float64 {
 
 // printRows writes the rows as a table.
 func printRows(w io.Writer, rows []row, key, base string) error {
-	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process (n: processes that measured both)\n", key, key, base)
+	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process, or block of one (n: processes or blocks that measured both)\n", key, key, base)
 	fmt.Fprintln(w, "CI: the sign test's distribution-free interval for the median, at the coverage shown (at least 95%); "+
 		"p: Wilcoxon signed-rank test of ratio 1, which can fall below 0.05 while the CI holds 1")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
