@@ -216,7 +216,7 @@ merge:
 	$(GO) run ./cmd/sebs-merge $(MERGED) $(SHARDS)
 
 .PHONY: bench-fidelity
-## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS rounds (about a minute
+## bench-fidelity: issue 16's ratios from one interleaved run of FIDELITY_ROUNDS rounds (a minute or two
 ## each): the trigger and bench.Run against bare net/http, fresh and keep-alive, on the container's bridge
 ## address and on its published port (the bridge against the published port beside it); bench.Run's warm
 ## mode at concurrency 64 against a bare net/http loop and wrk on the same container. The overhead runs in

@@ -59,11 +59,11 @@ const warmUpCalls = 500
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
 func BenchmarkHarnessOverhead(b *testing.B) {
-	// Published, so that both paths reach the one container: sebstest invokes a container on its bridge
-	// address without publishing its port (issue 16), and addressPaths finds that address itself.
 	if *blocksFlag < 1 {
 		b.Fatalf("-sebs.blocks %d: give 1 or more blocks", *blocksFlag)
 	}
+	// Published, so that both paths reach the one container: sebstest invokes a container on its bridge
+	// address without publishing its port (issue 16), and addressPaths finds that address itself.
 	fn, body, validate := sleepZero(b, sebstest.WithPublishedPort())
 	paths := addressPaths(b, fn)
 	// Warm up: the first few hundred calls after a container starts are slower (measured: the first

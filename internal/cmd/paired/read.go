@@ -28,10 +28,10 @@ func (m *mean) value() float64 { return m.sum / float64(m.n) }
 
 // readProcesses splits benchmark output into processes, each starting at a "goos:" line, and reads
 // each one's results, keyed by the value of /key= in their names. A process whose results name blocks
-// (/block=k) is read as one process per block. Results without that key are left
-// out. A malformed benchmark line (a benchmark that failed after its first run prints "--- FAIL" in
-// place of its figures; a process killed mid-line leaves half a line) is left out too and returned as a
-// warning naming it, as benchstat does.
+// (/block=k) is read as one process per block. Results without that key are left out. A malformed
+// benchmark line (a benchmark that failed after its first run prints "--- FAIL" in place of its figures; a
+// process killed mid-line leaves half a line) is left out too and returned as a warning naming it, as
+// benchstat does.
 func readProcesses(data []byte, fileName, key string) (procs []process, warnings []string, err error) {
 	for _, c := range splitProcesses(data) {
 		// A process's results fall into its blocks (the /block= element), in the order they first appear;
