@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/gosebs/sebs/internal/testmain"
 	"github.com/gosebs/sebs/sebstest/bench"
@@ -13,9 +14,14 @@ import (
 // before any benchmark runs, and closes it after the last.
 var recorder *bench.Recorder
 
+// suiteTime accounts for the suite's wall time; TestMain prints where it went.
+var suiteTime timeAccount
+
 // TestMain removes what killed earlier runs left behind, opens the results recorder, runs the benchmarks,
-// writes the result files, and fails the run when a goroutine or a container is left behind.
+// writes the result files, says where the suite's wall time went, and fails the run when a goroutine or a
+// container is left behind.
 func TestMain(m *testing.M) {
+	began := time.Now()
 	rec, err := bench.RecorderFromEnv()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -29,6 +35,9 @@ func TestMain(m *testing.M) {
 		}
 		if rec != nil {
 			fmt.Fprintf(os.Stderr, "benchmarks: results written to %s\n", rec.Dir())
+		}
+		if s := suiteTime.summary(time.Since(began)); s != "" {
+			fmt.Fprintln(os.Stderr, s)
 		}
 		return code
 	})

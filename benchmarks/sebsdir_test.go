@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/testcontainers/testcontainers-go"
 
@@ -254,10 +255,10 @@ func (d *benchDir) run(b *testing.B, mode bench.Mode, size fixtures.Size, cfg co
 	}
 	if mode == bench.ModeWarm || mode == bench.ModeBurst {
 		spec.Concurrency = cfg.concurrency
-		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) { bench.Run(b, fns, spec) })
+		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) { suiteTime.run(b, fns, spec) })
 		return
 	}
-	bench.Run(b, fns, spec)
+	suiteTime.run(b, fns, spec)
 }
 
 // start starts the directory's function with config.json's timeout and memory, stopped (and its package
@@ -271,5 +272,6 @@ func (d *benchDir) start(tb testing.TB, cfg config) *sebstest.Function {
 	if cfg.memory > 0 {
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
+	defer suiteTime.start(time.Now())
 	return sebstest.New(tb, d.src, opts...)
 }

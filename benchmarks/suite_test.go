@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/testcontainers/testcontainers-go"
 
@@ -104,13 +105,13 @@ func runOne(b *testing.B, bm fixtures.Benchmark, lang string, mode bench.Mode, s
 			spec.Concurrency = 1 // the emulator serves one call at a time, as a Lambda instance does
 		}
 		b.Run("conc="+strconv.Itoa(spec.Concurrency), func(b *testing.B) {
-			bench.Run(b, fns, spec)
+			suiteTime.run(b, fns, spec)
 		})
 	case bench.ModeSequential, bench.ModeCold:
-		bench.Run(b, fns, spec)
+		suiteTime.run(b, fns, spec)
 	case bench.ModeBurst:
 		b.Run("conc="+strconv.Itoa(cfg.concurrency), func(b *testing.B) {
-			bench.Run(b, fns, spec)
+			suiteTime.run(b, fns, spec)
 		})
 	}
 }
@@ -136,5 +137,6 @@ func startFunction(b testing.TB, bm fixtures.Benchmark, lang string, cfg config,
 		opts = append(opts, sebstest.WithMemorySampling(cfg.memory))
 	}
 	opts = append(opts, cfg.extra...)
+	defer suiteTime.start(time.Now())
 	return sebstest.New(b, src, append(opts, more...)...)
 }
