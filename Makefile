@@ -220,15 +220,16 @@ merge:
 ## each): the trigger and bench.Run against bare net/http, fresh and keep-alive, on the container's bridge
 ## address and on its published port (the bridge against the published port beside it); bench.Run's warm
 ## mode at concurrency 64 against a bare net/http loop and wrk on the same container. The overhead runs in
-## FIDELITY_BLOCKS short ABBA blocks of FIDELITY_CALLS calls per implementation, each block turned one
-## place further, and is paired within each block: a drift of the machine over seconds cancels out. Round
-## i turns the order of the implementations by i places (-sebs.rotate), so that none always runs first or
-## last: with a multiple of 12 rounds every load implementation runs in every place equally often. Raw in
-## out/fidelity-bench.txt; the paired ratios (internal/cmd/paired) are the per-block (overhead) and
-## per-process (load) ratios' median.
+## FIDELITY_BLOCKS blocks, each a short ABBA of every path and connection mode with FIDELITY_CALLS calls
+## per sub-benchmark (800 per implementation and block), turned one place further than the block before;
+## it is paired within each block and each process's ratio is its blocks' median, so a drift of the
+## machine over seconds cancels out. Round i turns the order of the implementations by i places
+## (-sebs.rotate), so that none always runs first or last: with a multiple of 12 rounds every load
+## implementation runs in every place equally often. Raw in out/fidelity-bench.txt; the paired ratios
+## (internal/cmd/paired) are the per-process ratios' median over the processes.
 FIDELITY_ROUNDS    ?= 6
 FIDELITY_BENCHTIME ?= 1s
-FIDELITY_BLOCKS    ?= 8
+FIDELITY_BLOCKS    ?= 6
 FIDELITY_CALLS     ?= 400
 bench-fidelity:
 	mkdir -p bin out
@@ -245,8 +246,8 @@ bench-fidelity:
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
 	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round out/fidelity-bench.txt
-	@echo "== paired: each implementation's ratio to net-http within each block (overhead) or process (load), over"
-	@echo "   them (a drift of the machine between them cancels out; benchstat above pools every run instead)"
+	@echo "== paired: each implementation's ratio to net-http within each process (the overhead: within each block,"
+	@echo "   then the blocks' median), over the processes (benchstat above pools every run instead)"
 	$(GO) run ./internal/cmd/paired -base net-http -units sec/op,calls/s,cpu-sec/call out/fidelity-bench.txt
 	$(GO) run ./internal/cmd/paired -key path -base bridge -units sec/op out/fidelity-bench.txt
 

@@ -13,19 +13,23 @@ import (
 // timeAccount is where a suite process's wall time went, printed when the process ends (issue 16: make
 // bench reports where the time the benchmarks do not measure goes). It is safe for concurrent use.
 type timeAccount struct {
-	mu     sync.Mutex
-	runs   int           // bench.Run calls
-	timed  time.Duration // their timed work: b.Elapsed once each returned
-	inLoop time.Duration // the rest of their wall time: off the clock inside the loops (cold and burst modes
-	// remove the old containers there) and the metrics after them
+	mu      sync.Mutex
+	runs    int           // benchmark loops (bench.Run calls)
+	timed   time.Duration // their timed work: b.Elapsed once each returned
+	inLoop  time.Duration // the rest of their wall time: off the clock in the loops (removals), warm-up, metrics
 	starts  int           // functions started
 	started time.Duration // the time they took: building or checking images, first containers
 }
 
 // run is bench.Run, accounted.
 func (a *timeAccount) run(b *testing.B, fns []*sebstest.Function, spec bench.Spec) {
+	a.loop(b, func(b *testing.B) { bench.Run(b, fns, spec) })
+}
+
+// loop runs a benchmark loop, f, and accounts for its wall time: what b.Elapsed says it timed, and the rest.
+func (a *timeAccount) loop(b *testing.B, f func(*testing.B)) {
 	began := time.Now()
-	bench.Run(b, fns, spec)
+	f(b)
 	wall, timed := time.Since(began), b.Elapsed()
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -53,8 +57,9 @@ func (a *timeAccount) summary(wall time.Duration) string {
 	}
 	rest := max(wall-a.timed-a.inLoop-a.started, 0)
 	return fmt.Sprintf("benchmarks: %s in this process: %s timed in %d benchmark loops, %s on %d function starts "+
-		"(building or checking images, first containers), %s off the clock in the loops (removing cold and burst "+
-		"modes' old containers, metrics), %s the rest (removing functions, result files)",
+		"(building or checking images, first containers), %s off the clock around and in the loops (removing cold and "+
+		"burst modes' old containers, warm-up calls, metrics), %s the rest (removing functions, result files, "+
+		"sweeping and leak checks)",
 		seconds(wall), seconds(a.timed), a.runs, seconds(a.started), a.starts, seconds(a.inLoop), seconds(rest))
 }
 

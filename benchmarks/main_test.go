@@ -29,11 +29,11 @@ func TestMain(m *testing.M) {
 	}
 	recorder = rec
 	testmain.Run(m, func(code int) int {
-		if err := rec.Close(); err != nil {
+		err := rec.Close()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			return max(code, 1)
-		}
-		if rec != nil {
+			code = max(code, 1)
+		} else if rec != nil {
 			fmt.Fprintf(os.Stderr, "benchmarks: results written to %s\n", rec.Dir())
 		}
 		if s := suiteTime.summary(time.Since(began)); s != "" {

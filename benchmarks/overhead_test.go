@@ -51,10 +51,12 @@ const warmUpCalls = 500
 //	go run ./internal/cmd/paired -units sec/op overhead.txt   # each process's ratio to net-http, over the processes
 //
 // A machine that drifts within seconds moves a 1-second sub-benchmark more than the harness does. With
-// -sebs.blocks N and a fixed count of calls (-test.benchtime 400x), each path and connection mode runs N
-// short ABBA blocks one after another, each named /block=k/ and turned one place further; paired pairs
-// the implementations within each block, so each ratio compares calls made within a second or so of each
-// other (make bench-fidelity does; benchstat then needs -ignore /round,/block).
+// -sebs.blocks N and a fixed count of calls per sub-benchmark (-test.benchtime 400x), the process runs N
+// blocks one after another, each named /block=k/: every path and connection mode as a short ABBA, turned
+// one place further than in the block before (N a multiple of 3 gives each order equally often). paired
+// pairs the implementations within each block and takes each process's median over its blocks, so each
+// ratio compares calls made within a second or so of each other (make bench-fidelity does; benchstat then
+// needs -ignore /round,/block).
 //
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
@@ -81,24 +83,26 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 		}
 	}
 	fn.HTTPTrigger().Close()
-	for _, p := range paths {
-		// The function moves to the path's address for its sub-benchmarks (the container stays the
-		// same); its results' detail.address keeps saying how sebstest reached it at start.
-		fn.LocalFunction.MoveTo(fn.ContainerID(), p.url, p.port)
-		for _, keep := range []bool{false, true} {
-			conn := "conn=fresh"
-			if keep {
-				conn = "conn=keepalive"
-			}
-			impls := map[string]func(*testing.B){
-				"sebstest": harnessLoop(fn, keep, body, validate),
-				"trigger":  triggerLoop(p.url, keep, fn.HTTPTrigger().Timeout, body),
-				"net-http": plainLoop("http://"+p.url+"/", keep, body),
-			}
-			// ABBA, turned by -sebs.rotate: the second round runs the trio in the other order, so a drift
-			// of the machine during the run weighs on all alike (see abba). With -sebs.blocks, each block
-			// is an ABBA of its own, turned one place further than the one before.
-			for blk := 1; blk <= *blocksFlag; blk++ {
+	// With -sebs.blocks, each block runs every path and connection mode, so that a block's sub-benchmarks,
+	// of both paths, run within seconds of each other.
+	for blk := 1; blk <= *blocksFlag; blk++ {
+		for _, p := range paths {
+			// The function moves to the path's address for its sub-benchmarks (the container stays the
+			// same); its results' detail.address keeps saying how sebstest reached it at start.
+			fn.LocalFunction.MoveTo(fn.ContainerID(), p.url, p.port)
+			for _, keep := range []bool{false, true} {
+				conn := "conn=fresh"
+				if keep {
+					conn = "conn=keepalive"
+				}
+				impls := map[string]func(*testing.B){
+					"sebstest": harnessLoop(fn, keep, body, validate),
+					"trigger":  triggerLoop(p.url, keep, fn.HTTPTrigger().Timeout, body),
+					"net-http": plainLoop("http://"+p.url+"/", keep, body),
+				}
+				// ABBA, turned by -sebs.rotate: the second round runs the trio in the other order, so a
+				// drift of the machine during the run weighs on all alike (see abba). Each block is an ABBA
+				// of its own, turned one place further than the one before.
 				for i, impl := range abba([]string{"sebstest", "trigger", "net-http"}, *rotateFlag+blk-1) {
 					b.Run(overheadName(p.name, conn, blk, *blocksFlag, impl, i/3+1), impls[impl])
 				}

@@ -12,8 +12,8 @@
 // of one implementation (the /round= key) are averaged, and so are the runs of go test -count N (which
 // all print in one process: run processes, not counts); sub-benchmarks that differ only in the key
 // (default /impl=) and /round= are paired. Results named with a /block= element (BenchmarkHarnessOverhead's
-// -sebs.blocks) are paired within their block instead: each block of a process counts as a process of its
-// own. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as cpu-sec/call. Ratios are of positive
+// -sebs.blocks) are paired within their block, and the process's ratio is its blocks' median: a less noisy
+// figure per process, while the statistics stay over the processes, which are independent. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as cpu-sec/call. Ratios are of positive
 // values only; a malformed benchmark line is left out with a warning.
 package main
 
@@ -99,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func unitsSeen(procs []process) map[string]bool {
 	seen := map[string]bool{}
 	for _, p := range procs {
-		for _, units := range p {
+		for _, units := range allCells(p) {
 			for u := range units {
 				seen[u] = true
 			}
@@ -115,7 +115,7 @@ func whyNoRows(procs []process, seen map[string]bool, key, base string, units []
 	}
 	values := map[string]bool{}
 	for _, p := range procs {
-		for c := range p {
+		for c := range allCells(p) {
 			values[c.value] = true
 		}
 	}
@@ -131,4 +131,13 @@ func whyNoRows(procs []process, seen map[string]bool, key, base string, units []
 			key, base, strings.Join(slices.Sorted(maps.Keys(seen)), ", "))
 	}
 	return fmt.Sprintf("/%s=%s and the other values never ran in one process, under the same sub-benchmark name", key, base)
+}
+
+// allCells returns every cell of a process's blocks, with its units (one block's, where blocks share a cell).
+func allCells(p process) map[cell]map[string]*mean {
+	all := map[cell]map[string]*mean{}
+	for _, b := range p {
+		maps.Copy(all, b)
+	}
+	return all
 }

@@ -78,27 +78,34 @@ func TestReadProcessesOtherKey(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{1.5}, rows[0].ratios, 1e-12)
 }
 
-// TestReadProcessesBlocks: a process whose results name blocks is paired block by block, each block's
-// rounds averaged, and the blocks come in the order they first appear.
+// TestReadProcessesBlocks: a process whose results name blocks is read block by block, in the order they
+// first appear, each block's rounds averaged; its ratio is its blocks' median, one ratio per process.
 func TestReadProcessesBlocks(t *testing.T) {
 	text := "goos: linux\n" +
+		"BenchmarkH/conn=fresh/block=2/impl=net-http/round=1-2 10 200 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=2/impl=sebstest/round=1-2 10 180 ns/op\n" +
 		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=1-2 10 110 ns/op\n" +
 		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=1-2 10 100 ns/op\n" +
 		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=2-2 10 100 ns/op\n" +
 		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=2-2 10 130 ns/op\n" +
-		"BenchmarkH/conn=fresh/block=2/impl=net-http/round=1-2 10 200 ns/op\n" +
-		"BenchmarkH/conn=fresh/block=2/impl=sebstest/round=1-2 10 180 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=3/impl=sebstest/round=1-2 10 150 ns/op\n" +
+		"BenchmarkH/conn=fresh/block=3/impl=net-http/round=1-2 10 100 ns/op\n" +
 		"goos: linux\n" +
-		"BenchmarkH/conn=fresh/block=1/impl=sebstest/round=1-2 10 300 ns/op\n" +
-		"BenchmarkH/conn=fresh/block=1/impl=net-http/round=1-2 10 300 ns/op\n"
+		"BenchmarkH/conn=fresh/impl=sebstest/round=1-2 10 300 ns/op\n" +
+		"BenchmarkH/conn=fresh/impl=net-http/round=1-2 10 300 ns/op\n"
 	procs, warnings, err := readProcesses([]byte(text), "x", "impl")
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
-	require.Len(t, procs, 3, "two blocks of the first process and one of the second")
+	require.Len(t, procs, 2)
+	require.Len(t, procs[0], 3, "the first process's three blocks")
+	require.Len(t, procs[1], 1, "a process without blocks is one block")
+	assert.InDelta(t, 180.0, procs[0][0][cell{"H/conn=fresh-2", "sebstest"}]["sec/op"].value()*1e9, 1e-6, "block 2 first, as it came")
+	assert.InDelta(t, 120.0, procs[0][1][cell{"H/conn=fresh-2", "sebstest"}]["sec/op"].value()*1e9, 1e-6, "block 1's rounds averaged")
 	rows := compare(procs, "net-http", nil)
 	require.Len(t, rows, 1)
 	assert.Equal(t, "H/conn=fresh-2", rows[0].group, "the block is not part of the group")
-	assert.InDeltaSlice(t, []float64{0.9, 1, 1.2}, rows[0].ratios, 1e-12)
+	// Block ratios 0.9, 1.2 and 1.5: the first process's median is 1.2; the second's only ratio 1.
+	assert.InDeltaSlice(t, []float64{1, 1.2}, rows[0].ratios, 1e-12)
 }
 
 // TestReadProcessesMalformedLine: a benchmark that failed after its first run prints "--- FAIL" where
@@ -111,8 +118,8 @@ func TestReadProcessesMalformedLine(t *testing.T) {
 	require.Len(t, warnings, 1)
 	assert.Contains(t, warnings[0], "bad.txt:5:")
 	require.Len(t, procs, 2)
-	assert.Contains(t, procs[1], cell{"A-2", "y"})
-	assert.NotContains(t, procs[1], cell{"A-2", "x"})
+	assert.Contains(t, procs[1][0], cell{"A-2", "y"})
+	assert.NotContains(t, procs[1][0], cell{"A-2", "x"})
 }
 
 func TestSplitProcesses(t *testing.T) {

@@ -8,10 +8,13 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// A process holds one process's results, or one block's of a process whose results name blocks: for each
-// sub-benchmark and value of the compared key (an implementation, by default), the mean of each unit over
-// its rounds. It is the unit that paired pairs within.
-type process map[cell]map[string]*mean
+// A process holds one process's results, block by block: one block when its results name none.
+type process []block
+
+// A block holds one block's results (all of a process's when they name no blocks): for each sub-benchmark
+// and value of the compared key (an implementation, by default), the mean of each unit over its rounds.
+// Values are paired within a block.
+type block map[cell]map[string]*mean
 
 // A cell is one value of the compared key (an implementation, by default) in one sub-benchmark, named
 // without the compared key and the round.
@@ -27,8 +30,8 @@ type mean struct {
 func (m *mean) value() float64 { return m.sum / float64(m.n) }
 
 // readProcesses splits benchmark output into processes, each starting at a "goos:" line, and reads
-// each one's results, keyed by the value of /key= in their names. A process whose results name blocks
-// (/block=k) is read as one process per block. Results without that key are left out. A malformed
+// each one's results, keyed by the value of /key= in their names, into its blocks (/block=k), in the order
+// they first appear. Results without that key are left out. A malformed
 // benchmark line (a benchmark that failed after its first run prints "--- FAIL" in place of its figures; a
 // process killed mid-line leaves half a line) is left out too and returned as a warning naming it, as
 // benchstat does.
@@ -37,7 +40,7 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 		// A process's results fall into its blocks (the /block= element), in the order they first appear;
 		// results without one are one block.
 		var blocks []string
-		byBlock := map[string]process{}
+		byBlock := map[string]block{}
 		r := benchfmt.NewReader(bytes.NewReader(c.text), fileName)
 		for r.Scan() {
 			switch rec := r.Result().(type) {
@@ -48,7 +51,7 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 				blk := blockOf(rec)
 				p := byBlock[blk]
 				if p == nil {
-					p = process{}
+					p = block{}
 					byBlock[blk] = p
 					blocks = append(blocks, blk)
 				}
@@ -58,10 +61,14 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 		if err := r.Err(); err != nil {
 			return nil, warnings, fmt.Errorf("read %s: %w", fileName, err)
 		}
+		var proc process
 		for _, blk := range blocks {
-			if p := byBlock[blk]; len(p) > 0 {
-				procs = append(procs, p)
+			if b := byBlock[blk]; len(b) > 0 {
+				proc = append(proc, b)
 			}
+		}
+		if len(proc) > 0 {
+			procs = append(procs, proc)
 		}
 	}
 	return procs, warnings, nil
@@ -78,8 +85,8 @@ func blockOf(res *benchfmt.Result) string {
 	return ""
 }
 
-// add adds a result's values to the process, under its group and its value of key.
-func (p process) add(res *benchfmt.Result, key string) {
+// add adds a result's values to the block, under its group and its value of key.
+func (p block) add(res *benchfmt.Result, key string) {
 	name, parts := res.Name.Parts()
 	group, value, found := string(name), "", false
 	for _, part := range parts {

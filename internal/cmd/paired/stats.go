@@ -22,27 +22,35 @@ type row struct {
 
 // compare pairs every value of the key (every implementation) with base, process by process, in the
 // given units (every unit both have when units is empty), and returns the rows sorted by sub-benchmark,
-// value and unit.
+// value and unit. A process's ratio is its blocks' median: its blocks share the process, the container and
+// that minute of the machine, so they are not independent, and the statistics are over the processes.
 func compare(procs []process, base string, units []string) []row {
 	type rowKey struct{ group, value, unit string }
 	ratios := map[rowKey][]float64{}
 	for _, p := range procs {
-		for c, vals := range p {
-			if c.value == base {
-				continue
-			}
-			baseVals := p[cell{c.group, base}]
-			for unit, m := range vals {
-				b := baseVals[unit]
-				if b == nil || (len(units) > 0 && !slices.Contains(units, unit)) {
+		inProc := map[rowKey][]float64{}
+		for _, blk := range p {
+			for c, vals := range blk {
+				if c.value == base {
 					continue
 				}
-				// A ratio is only defined for positive values (its log is taken); others are left out.
-				if r := m.value() / b.value(); r > 0 && !math.IsInf(r, 0) && !math.IsNaN(r) {
-					k := rowKey{c.group, c.value, unit}
-					ratios[k] = append(ratios[k], r)
+				baseVals := blk[cell{c.group, base}]
+				for unit, m := range vals {
+					b := baseVals[unit]
+					if b == nil || (len(units) > 0 && !slices.Contains(units, unit)) {
+						continue
+					}
+					// A ratio is only defined for positive values (its log is taken); others are left out.
+					if r := m.value() / b.value(); r > 0 && !math.IsInf(r, 0) && !math.IsNaN(r) {
+						k := rowKey{c.group, c.value, unit}
+						inProc[k] = append(inProc[k], r)
+					}
 				}
 			}
+		}
+		for k, rs := range inProc {
+			slices.Sort(rs)
+			ratios[k] = append(ratios[k], median(rs))
 		}
 	}
 	rows := make([]row, 0, len(ratios))
@@ -161,7 +169,7 @@ func signedRankP(ratios []float64) float64 {
 
 // printRows writes the rows as a table.
 func printRows(w io.Writer, rows []row, key, base string) error {
-	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process, or block of one (n: processes or blocks that measured both)\n", key, key, base)
+	fmt.Fprintf(w, "ratio of each /%s= to /%s=%s, paired within each process (within each block of it, then the blocks' median; n: processes that measured both)\n", key, key, base)
 	fmt.Fprintln(w, "CI: the sign test's distribution-free interval for the median, at the coverage shown (at least 95%); "+
 		"p: Wilcoxon signed-rank test of ratio 1, which can fall below 0.05 while the CI holds 1")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
