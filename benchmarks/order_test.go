@@ -11,9 +11,9 @@ var rotateFlag = flag.Int("sebs.rotate", 0, "rotate the order of BenchmarkHarnes
 	"runs in every place equally often)")
 
 // blocksFlag splits BenchmarkHarnessOverhead into short interleaved blocks.
-var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead's implementations in N ABBA blocks per path and "+
-	"connection mode, named /block=k/, each turned one place further, for ratios paired within each block (use with "+
-	"a fixed -test.benchtime count such as 400x; make bench-fidelity does)")
+var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead in N blocks, named /block=k/, each a short ABBA "+
+	"of every path and connection mode turned one place further, for ratios paired within each block (use with a "+
+	"fixed -test.benchtime count such as 400x; make bench-fidelity does)")
 
 // abba returns the order of one process's sub-benchmarks over impls: impls turned by rotate places, then the
 // same backwards (A B C C B A). Within a process the mirror cancels a steady drift; across processes the turn

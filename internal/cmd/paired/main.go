@@ -13,8 +13,9 @@
 // all print in one process: run processes, not counts); sub-benchmarks that differ only in the key
 // (default /impl=) and /round= are paired. Results named with a /block= element (BenchmarkHarnessOverhead's
 // -sebs.blocks) are paired within their block, and the process's ratio is its blocks' median: a less noisy
-// figure per process, while the statistics stay over the processes, which are independent. Units are benchfmt's: ns/op reads as sec/op, cpu-ns/call as cpu-sec/call. Ratios are of positive
-// values only; a malformed benchmark line is left out with a warning.
+// figure per process, while the statistics stay over the processes, which are independent. Units are
+// benchfmt's: ns/op reads as sec/op, cpu-ns/call as cpu-sec/call. Ratios are of positive values only; a
+// malformed benchmark line is left out with a warning.
 package main
 
 import (

@@ -48,14 +48,17 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 				warnings = append(warnings, fmt.Sprintf("%s:%d: %s (a benchmark that failed or was cut short?); line left out",
 					fileName, c.line+rec.Line-1, rec.Msg))
 			case *benchfmt.Result:
-				blk := blockOf(rec)
+				c, blk, ok := cellOf(rec, key)
+				if !ok {
+					continue
+				}
 				p := byBlock[blk]
 				if p == nil {
 					p = block{}
 					byBlock[blk] = p
 					blocks = append(blocks, blk)
 				}
-				p.add(rec, key)
+				p.add(c, rec.Values)
 			}
 		}
 		if err := r.Err(); err != nil {
@@ -74,39 +77,30 @@ func readProcesses(data []byte, fileName, key string) (procs []process, warnings
 	return procs, warnings, nil
 }
 
-// blockOf returns the value of the result's /block= element, or "" when it has none.
-func blockOf(res *benchfmt.Result) string {
-	_, parts := res.Name.Parts()
-	for _, part := range parts {
-		if v, ok := strings.CutPrefix(string(part), "/block="); ok {
-			return v
-		}
-	}
-	return ""
-}
-
-// add adds a result's values to the block, under its group and its value of key.
-func (p block) add(res *benchfmt.Result, key string) {
+// cellOf returns the result's cell (its name without the compared key, the round and the block, and its
+// value of key) and its block ("" when it names none); ok is false when its name has no /key= element.
+func cellOf(res *benchfmt.Result, key string) (c cell, blk string, ok bool) {
 	name, parts := res.Name.Parts()
-	group, value, found := string(name), "", false
+	c.group = string(name)
 	for _, part := range parts {
 		s := string(part)
-		switch {
-		case strings.HasPrefix(s, "/"+key+"="):
-			value, found = strings.TrimPrefix(s, "/"+key+"="), true
-		case strings.HasPrefix(s, "/round="), strings.HasPrefix(s, "/block="):
-		default:
-			group += s
+		if v, found := strings.CutPrefix(s, "/"+key+"="); found {
+			c.value, ok = v, true
+		} else if v, found := strings.CutPrefix(s, "/block="); found {
+			blk = v
+		} else if !strings.HasPrefix(s, "/round=") {
+			c.group += s
 		}
 	}
-	if !found {
-		return
-	}
-	c := cell{group, value}
+	return c, blk, ok
+}
+
+// add adds a result's values to the block, under its cell.
+func (p block) add(c cell, values []benchfmt.Value) {
 	if p[c] == nil {
 		p[c] = map[string]*mean{}
 	}
-	for _, v := range res.Values {
+	for _, v := range values {
 		m := p[c][v.Unit]
 		if m == nil {
 			m = &mean{}
