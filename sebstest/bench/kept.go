@@ -12,20 +12,25 @@ import (
 )
 
 // keptResults holds the results a Recorder keeps for experiments.json and result.csv until Close, each as
-// its JSON followed by its request ID and its result.csv row: in one block of memory that, once full, is
-// written to a temporary file and reused. The heap then grows by an index entry of 32 bytes a call (which
+// its JSON followed by its request ID and its result.csv row: in a block of memory that, once full, is
+// written to a temporary file by a goroutine of its own (diskWriter, so no caller waits for the disk) and
+// then reused. The heap then grows by an index entry of 32 bytes a call (which
 // the collector does not walk), not by the results: held in the heap, a load run's results were what the
 // recorded run spent its extra CPU on, first as maps the garbage collector walked in every cycle, then as
 // new memory the heap kept growing into (a minor page fault costs tens of µs on these virtual machines;
 // issue 16). Close reads them back without decoding them: the rows are stored as numbers, and the JSON is
-// laid out again as MarshalUpstream lays it out, into experiments.json (numbers keep their text). Should the file fail (a full disk),
-// the results stay in memory from then on and Close reports the failure; nothing is lost.
+// laid out again as MarshalUpstream lays it out, into experiments.json (numbers keep their text). Should
+// the file fail (a full disk), the results stay in memory from then on and Close reports the failure;
+// nothing is lost.
 type keptResults struct {
-	block   []byte   // the results not yet in the file
-	file    *os.File // the results before them; nil until the first block is full
-	linked  bool     // the file still has a name (it could not be removed while open): remove it on release
-	written int64    // bytes in file
-	failed  error    // why the file failed; the results after it stay in the block
+	block   []byte      // the results not yet handed to the file
+	file    *os.File    // the results before them; nil until the first block is full
+	disk    *diskWriter // writes the full blocks to file, in order, off the Recorder's lock
+	linked  bool        // the file still has a name (it could not be removed while open): remove it on release
+	queued  int64       // bytes handed to disk: the block starts at this offset
+	written int64       // bytes in file, known once settled; the results after them are in block
+	settled bool        // disk is closed: written and block are final
+	failed  error       // why the file failed; the results after it stay in memory
 	refs    chunks[keptRef]
 	names   []string       // function names and modes, by keptRef.fn and keptRef.mode
 	nameIDs map[string]int // index of each name in names
@@ -55,7 +60,7 @@ func (k *keptResults) add(fn, mode string, memory int, res *sebs.ExecutionResult
 	if k.block == nil {
 		k.block = make([]byte, 0, max(keptBlock, n))
 	}
-	k.refs.add(keptRef{off: k.written + int64(len(k.block)), size: int32(len(data)), idLen: int32(len(res.RequestID)),
+	k.refs.add(keptRef{off: k.queued + int64(len(k.block)), size: int32(len(data)), idLen: int32(len(res.RequestID)),
 		fn: k.name(fn), mode: k.name(mode), memory: int32(memory)})
 	k.block = append(k.block, data...)
 	k.block = append(k.block, res.RequestID...)
@@ -123,23 +128,49 @@ func (k *keptResults) name(name string) int32 {
 	return int32(id)
 }
 
-// spill writes the block to the file and empties it for reuse. When the write fails the block is kept as
-// it is (a partial write is overwritten by the next attempt, at the same offset).
+// spill hands the full block to the writer of the file, which writes it in the background, and starts
+// another. When an earlier block failed to be written it returns that failure and keeps the block: the
+// results stay in memory from then on (settle gathers the ones the writer kept).
 func (k *keptResults) spill() error {
-	if k.file == nil {
-		// A temporary file without a name where the system allows it: a killed run leaves nothing behind.
-		f, err := os.CreateTemp("", "sebs-invocations-*.tmp")
-		if err != nil {
-			return fmt.Errorf("keep results for experiments.json in a temporary file: %w", err)
+	if k.disk == nil {
+		if k.file == nil {
+			// A temporary file without a name where the system allows it: a killed run leaves nothing behind.
+			f, err := os.CreateTemp("", "sebs-invocations-*.tmp")
+			if err != nil {
+				return fmt.Errorf("keep results for experiments.json in a temporary file: %w", err)
+			}
+			k.file, k.linked = f, os.Remove(f.Name()) != nil
 		}
-		k.file, k.linked = f, os.Remove(f.Name()) != nil
+		k.disk = newDiskWriter(k.file, k.file.Name(), keptBlock)
 	}
-	if _, err := k.file.WriteAt(k.block, k.written); err != nil {
-		return fmt.Errorf("keep results for experiments.json in %s: %w", k.file.Name(), err)
+	if err := k.disk.err(); err != nil {
+		return fmt.Errorf("keep results for experiments.json: %w", err)
 	}
-	k.written += int64(len(k.block))
-	k.block = k.block[:0]
+	k.disk.write(k.block)
+	k.queued += int64(len(k.block))
+	k.block = k.disk.buffer()
 	return nil
+}
+
+// settle waits until the writer has written every block handed to it, then makes the results it could
+// not write part of the block (in front of it), so that written is the boundary between file and memory.
+func (k *keptResults) settle() {
+	if k.settled {
+		return
+	}
+	k.settled = true
+	k.written = k.queued
+	if k.disk == nil {
+		return
+	}
+	written, unwritten, err := k.disk.close()
+	k.written = written
+	if err != nil {
+		k.block = append(unwritten, k.block...)
+		if k.failed == nil {
+			k.failed = fmt.Errorf("keep results for experiments.json: %w", err)
+		}
+	}
 }
 
 // keptKey is what experiments.json files a kept result under: its function and request ID.
@@ -152,6 +183,7 @@ type keptKey struct {
 // spillErr is why the temporary file failed during the run, if it did (the scan is complete all the same);
 // err is why the results after some point could not be read back (the rows and keys before it are given).
 func (k *keptResults) scan(p *sebs.PerfCost) (keys []keptKey, spillErr, err error) {
+	k.settle()
 	var file *bufio.Reader
 	if k.file != nil {
 		file = bufio.NewReaderSize(io.NewSectionReader(k.file, 0, k.written), keptBlock)
@@ -209,6 +241,7 @@ func (k *keptResults) result(ref keptRef, buf *[]byte) ([]byte, error) {
 
 // release drops the kept results and closes (and so deletes) the file.
 func (k *keptResults) release() {
+	k.settle()
 	if k.file != nil {
 		k.file.Close()
 		if k.linked {

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
@@ -23,8 +22,8 @@ const (
 	perfCostCSVFile = "perf-cost/result.csv"
 )
 
-// A Recorder writes benchmark results to a folder: every call to samples.jsonl as it completes (appended
-// and handed to the OS line by line, so nothing is lost if the run dies), and, on Close, every
+// A Recorder writes benchmark results to a folder: every call to samples.jsonl as it completes (appended in
+// blocks at most a quarter of a second behind, so little is lost if the run dies), and, on Close, every
 // invocation to experiments.json (upstream's ExperimentResult) and perf-cost/result.csv (upstream's
 // columns), merged with the files already there. See DESIGN.md, "Benchmark results on disk".
 //
@@ -44,8 +43,9 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	samples *os.File
-	pending *bufio.Writer         // samples not yet written to the file; see flushEvery
-	flushed time.Time             // when pending was last written out
+	disk    *diskWriter           // writes samples.jsonl off the lock; nil until the first block is full
+	pending []byte                // samples not yet handed to disk; see flushEvery
+	flushed time.Time             // when pending was last handed over
 	exp     sebs.ExperimentResult // everything but the invocations, which are in kept until Close
 	perf    sebs.PerfCost         // the failures, counted in experiments.json's statistics; the rows are added at Close
 	kept    keptResults           // the successful calls, for experiments.json's invocations and result.csv's rows
@@ -74,7 +74,7 @@ func NewRecorder(dir string) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: new recorder: open samples: %w", err)
 	}
-	return &Recorder{dir: dir, samples: f, pending: bufio.NewWriterSize(f, samplesBuffer), flushed: time.Now(),
+	return &Recorder{dir: dir, samples: f, pending: make([]byte, 0, samplesBuffer), flushed: time.Now(),
 		runs: make(map[runKey]bool), rts: make(map[sebs.Runtime]bool)}, nil
 }
 
@@ -194,23 +194,51 @@ func putLine(b *[]byte) {
 }
 
 // Samples are written in blocks rather than a write(2) per call, which under load cost the caller a
-// system call each: a block goes out when samplesBuffer bytes are pending or when the last one is
-// flushEvery old, and at Close. A process killed mid-run loses at most that much of samples.jsonl.
+// system call each: a block goes to the disk writer when samplesBuffer bytes are pending or when the last
+// one is flushEvery old, and at Close. A process killed mid-run loses at most the blocks not yet written:
+// the one pending and those queued for the disk (diskQueue, written as soon as the disk takes them).
 const (
 	samplesBuffer = 64 << 10
 	flushEvery    = 250 * time.Millisecond
 )
 
-// writeSample adds a line to samples.jsonl (see samplesBuffer). r.mu is held.
+// writeSample adds a line to samples.jsonl (see samplesBuffer). r.mu is held; the disk is not waited for.
+// It returns the disk writer's failure, if an earlier block could not be written.
 func (r *Recorder) writeSample(line []byte) error {
-	if _, err := r.pending.Write(line); err != nil {
-		return err
+	if r.disk != nil {
+		if err := r.disk.err(); err != nil {
+			return err
+		}
 	}
-	if now := time.Now(); now.Sub(r.flushed) >= flushEvery {
+	r.pending = append(r.pending, line...)
+	if now := time.Now(); len(r.pending) >= samplesBuffer || now.Sub(r.flushed) >= flushEvery {
 		r.flushed = now
-		return r.pending.Flush()
+		if r.disk == nil {
+			r.disk = newDiskWriter(r.samples, r.samples.Name(), samplesBuffer)
+		}
+		r.disk.write(r.pending)
+		r.pending = r.disk.buffer()
 	}
 	return nil
+}
+
+// closeSamples writes the samples still pending, waits for the disk writer, and closes samples.jsonl.
+// r.mu is held.
+func (r *Recorder) closeSamples() error {
+	var errs []error
+	if r.disk != nil {
+		_, unwritten, err := r.disk.close()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w (%d bytes of samples not written)", err, len(unwritten)+len(r.pending)))
+			r.pending = nil
+		}
+	}
+	if len(r.pending) > 0 {
+		if _, err := r.samples.Write(r.pending); err != nil {
+			errs = append(errs, fmt.Errorf("write %s: %w", r.samples.Name(), err))
+		}
+	}
+	return errors.Join(append(errs, r.samples.Close())...)
 }
 
 // dropHandlerOutput deletes result.output (or result.result) from a response, as upstream's perf-cost

@@ -32,7 +32,7 @@ func (r *Recorder) Close() error {
 	}
 	r.closed = true
 	defer r.kept.release() // when the merge fails before it reads them back
-	errs := []error{r.pending.Flush(), r.samples.Close()}
+	errs := []error{r.closeSamples()}
 	unlock, err := files.Lock(filepath.Join(r.dir, ".lock"))
 	if err != nil {
 		return fmt.Errorf("bench: close recorder: %w", err)

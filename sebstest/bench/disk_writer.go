@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"sync/atomic"
+)
+
+// diskWriter writes buffers to one file in the order they are handed over, in a goroutine of its own, so
+// that a Recorder's callers never wait for the disk while holding its lock (issue 16: under load, the lock
+// was held while 64 KB of samples or a 1 MB block of kept results was written, and 64 callers queued
+// behind it). A write that fails stops the writing: that buffer and every later one are kept, in order,
+// for the owner to hold in memory, and the failure is reported by err and close.
+type diskWriter struct {
+	name string // the file's name, for errors
+	size int    // the capacity of the buffers handed out by buffer
+	jobs chan []byte
+	free chan []byte // written buffers, for reuse
+	done chan struct{}
+
+	failed atomic.Pointer[error] // the first write's failure
+
+	// Owned by the goroutine until done is closed.
+	written   int64    // bytes written
+	unwritten [][]byte // the buffers from the failed one on
+}
+
+// diskQueue is how many buffers may wait for the disk before write blocks: a disk slower than the callers
+// slows them down rather than growing the heap without bound.
+const diskQueue = 4
+
+// newDiskWriter starts a writer of w, named name in its errors, whose buffers hold size bytes.
+func newDiskWriter(w io.Writer, name string, size int) *diskWriter {
+	d := &diskWriter{name: name, size: size, jobs: make(chan []byte, diskQueue), free: make(chan []byte, 2),
+		done: make(chan struct{})}
+	go d.loop(w)
+	return d
+}
+
+func (d *diskWriter) loop(w io.Writer) {
+	defer close(d.done)
+	for buf := range d.jobs {
+		if d.unwritten != nil {
+			d.unwritten = append(d.unwritten, buf)
+			continue
+		}
+		n, err := w.Write(buf)
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", d.name, err)
+			d.failed.Store(&err)
+			d.written += int64(n) // what a partial write put there is not counted as kept: see unwritten
+			d.unwritten = append(d.unwritten, buf[n:])
+			continue
+		}
+		d.written += int64(n)
+		select {
+		case d.free <- buf[:0]:
+		default:
+		}
+	}
+}
+
+// write hands buf to the writer, which owns it from then on.
+func (d *diskWriter) write(buf []byte) { d.jobs <- buf }
+
+// buffer returns an empty buffer of the writer's size, one it wrote out when there is one.
+func (d *diskWriter) buffer() []byte {
+	select {
+	case buf := <-d.free:
+		return buf
+	default:
+		return make([]byte, 0, d.size)
+	}
+}
+
+// err returns the writer's failure, if a write failed.
+func (d *diskWriter) err() error {
+	if err := d.failed.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// close waits until every buffer handed over is written and stops the writer. It returns the bytes
+// written and, when a write failed, the bytes not written (in order) and the failure.
+func (d *diskWriter) close() (written int64, unwritten []byte, err error) {
+	close(d.jobs)
+	<-d.done
+	for _, buf := range d.unwritten {
+		unwritten = append(unwritten, buf...)
+	}
+	return d.written, unwritten, d.err()
+}

@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// failingWriter takes limit bytes, then fails every write (a disk that fills up part way).
+type failingWriter struct {
+	got   bytes.Buffer
+	limit int
+}
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	n := min(len(p), max(w.limit-w.got.Len(), 0))
+	w.got.Write(p[:n])
+	if n < len(p) {
+		return n, errDiskFull
+	}
+	return n, nil
+}
+
+// TestDiskWriterKeepsOrderAndWhatFailed: the buffers reach the file in the order handed over, and when the
+// disk fails part way, the bytes it did not take come back, in order, with the failure.
+func TestDiskWriterKeepsOrderAndWhatFailed(t *testing.T) {
+	for _, limit := range []int{1 << 30, 0, 250, 1000} {
+		w := &failingWriter{limit: limit}
+		d := newDiskWriter(w, "test file", 16)
+		var want []byte
+		for i := range 100 {
+			buf := d.buffer()
+			buf = append(buf, strconv.Itoa(i)+";"...)
+			want = append(want, buf...)
+			d.write(buf) // the buffer is the writer's now; a reused one must not change what was handed over
+		}
+		written, unwritten, err := d.close()
+		if got := append(w.got.Bytes()[:written:written], unwritten...); !bytes.Equal(got, want) {
+			t.Fatalf("limit %d: written then unwritten are\n%s\nwant\n%s", limit, got, want)
+		}
+		if wantErr := limit < len(want); !errors.Is(err, errDiskFull) != !wantErr || int(written) != min(limit, len(want)) {
+			t.Fatalf("limit %d: %d bytes written, error %v; want %d and a failure %v", limit, written, err, min(limit, len(want)), wantErr)
+		}
+		if err != nil && !strings.Contains(err.Error(), "test file") {
+			t.Errorf("the failure %q does not name the file", err)
+		}
+	}
+}
+
+// TestRecorderReportsAFailingSamplesFile: when samples.jsonl cannot be written (written off the callers'
+// lock, so noticed after the fact), the calls recorded after that fail, and Close reports it with the
+// count of bytes lost, rather than the run carrying on without its samples.
+func TestRecorderReportsAFailingSamplesFile(t *testing.T) {
+	rec, err := NewRecorder(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "read-only")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	readOnly, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.samples.Close()
+	rec.samples = readOnly // every write fails
+	s, _ := fakeCall("r-0", false)
+	s.Error = strings.Repeat("x", samplesBuffer) // one line fills a block: it goes to the disk writer
+	if err := rec.Record(s, nil, 128); err != nil {
+		t.Fatalf("the first call's record: %v; want it handed to the disk writer, whose failure comes later", err)
+	}
+	if rec.disk == nil {
+		t.Fatal("a full block was not handed to a disk writer")
+	}
+	for deadline := time.Now().Add(time.Minute); rec.disk.err() == nil; runtime.Gosched() { // the writer's try
+		if time.Now().After(deadline) {
+			t.Fatal("the disk writer did not fail within a minute writing to a read-only file")
+		}
+	}
+	if err := rec.Record(s, nil, 128); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("recording after samples.jsonl failed: %v; want the write's failure naming the file", err)
+	}
+	err = rec.Close()
+	if err == nil || !strings.Contains(err.Error(), "bytes of samples not written") {
+		t.Fatalf("Close after samples.jsonl failed: %v; want the failure and what was lost", err)
+	}
+}
