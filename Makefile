@@ -223,14 +223,16 @@ merge:
 ## FIDELITY_BLOCKS blocks, each a short ABBA of every path and connection mode with FIDELITY_CALLS calls
 ## per sub-benchmark (800 per implementation and block), turned one place further than the block before;
 ## it is paired within each block and each process's ratio is its blocks' median, so a drift of the
-## machine over seconds cancels out. Round i turns the order of the implementations by i places
+## machine over seconds cancels out. The load benchmark runs in FIDELITY_LOAD_BLOCKS blocks of its own
+## (an ABBA of its implementations each, FIDELITY_BENCHTIME per sub-benchmark), paired the same way. Round i turns the order of the implementations by i places
 ## (-sebs.rotate), so that none always runs first or last: with a multiple of 12 rounds every load
 ## implementation runs in every place equally often. Raw in out/fidelity-bench.txt; the paired ratios
 ## (internal/cmd/paired) are the per-process ratios' median over the processes.
-FIDELITY_ROUNDS    ?= 6
-FIDELITY_BENCHTIME ?= 1s
-FIDELITY_BLOCKS    ?= 6
-FIDELITY_CALLS     ?= 400
+FIDELITY_ROUNDS      ?= 6
+FIDELITY_BENCHTIME   ?= 1s
+FIDELITY_BLOCKS      ?= 6
+FIDELITY_CALLS       ?= 400
+FIDELITY_LOAD_BLOCKS ?= 3
 bench-fidelity:
 	mkdir -p bin out
 	$(GO) test -c -o bin/benchmarks.test ./benchmarks/
@@ -238,14 +240,14 @@ bench-fidelity:
 		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkHarnessOverhead$$' -test.benchtime $(FIDELITY_CALLS)x \
 			-test.benchmem -sebs.blocks $(FIDELITY_BLOCKS) -sebs.rotate $$i && \
 		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkLoadOverhead$$' -test.benchtime $(FIDELITY_BENCHTIME) \
-			-test.benchmem -sebs.rotate $$i || exit 1; \
+			-test.benchmem -sebs.load-blocks $(FIDELITY_LOAD_BLOCKS) -sebs.rotate $$i || exit 1; \
 		done > ../out/fidelity-bench.txt
 	@echo "== overhead: each implementation against impl=net-http on the same path and connection mode (target +2%)"
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== path: the published port (Docker's proxy) against the bridge address, same implementation"
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
-	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round out/fidelity-bench.txt
+	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== paired: each implementation's ratio to net-http within each process (the overhead: within each block,"
 	@echo "   then the blocks' median), over the processes (benchstat above pools every run instead)"
 	$(GO) run ./internal/cmd/paired -base net-http -units sec/op,calls/s,cpu-sec/call out/fidelity-bench.txt

@@ -31,7 +31,7 @@ const loadConcurrency = 64
 //
 //	go test -c -o bench.test ./benchmarks/
 //	for i in 0 1 2 3; do ./bench.test -test.run '^$' -test.bench LoadOverhead -sebs.rotate $i; done > load.txt
-//	go tool benchstat -col /impl -ignore /round load.txt
+//	go tool benchstat -col /impl -ignore /round,/block load.txt
 //	go run ./internal/cmd/paired -units calls/s,cpu-sec/call load.txt   # each process's ratio, over the processes
 func BenchmarkLoadOverhead(b *testing.B) {
 	fn, body, validate := sleepZero(b)
@@ -95,10 +95,27 @@ func BenchmarkLoadOverhead(b *testing.B) {
 	wrkLoad := func(b *testing.B) { runWrkLoad(b, url, string(body)) }
 	impls := map[string]func(*testing.B){"sebstest": sebstestLoad, "sebstest-unrecorded": unrecordedLoad,
 		"net-http": plainLoad, "wrk": wrkLoad}
-	order := abba([]string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}, *rotateFlag)
-	for i, impl := range order {
-		b.Run(fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, i/len(impls)+1), impls[impl])
+	if *loadBlocksFlag < 1 {
+		b.Fatalf("-sebs.load-blocks %d: give 1 or more blocks", *loadBlocksFlag)
 	}
+	// With -sebs.load-blocks, each block is an ABBA of its own, turned one place further than the one before
+	// (as BenchmarkHarnessOverhead's blocks are): paired within each block, a process's ratio is its blocks'
+	// median, which one disturbed sub-benchmark cannot move as it moves a mean.
+	for blk := 1; blk <= *loadBlocksFlag; blk++ {
+		order := abba([]string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}, *rotateFlag+blk-1)
+		for i, impl := range order {
+			b.Run(loadName(blk, *loadBlocksFlag, impl, i/len(impls)+1), impls[impl])
+		}
+	}
+}
+
+// loadName is the name of one of BenchmarkLoadOverhead's sub-benchmarks. The block is named only when there
+// are several, so that a run without -sebs.load-blocks keeps the names it always had.
+func loadName(block, blocks int, impl string, round int) string {
+	if blocks > 1 {
+		return fmt.Sprintf("conc=%d/block=%d/impl=%s/round=%d", loadConcurrency, block, impl, round)
+	}
+	return fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, round)
 }
 
 // reportCallRate reports calls/s over elapsed.

@@ -53,3 +53,14 @@ func TestOverheadName(t *testing.T) {
 		t.Errorf("block 3 of 8: got %q, want %q", got, want)
 	}
 }
+
+// TestLoadName: the load benchmark's block, like the overhead benchmark's, is named only when there are
+// several, between the concurrency and the implementation, where paired finds it.
+func TestLoadName(t *testing.T) {
+	if got, want := loadName(1, 1, "wrk", 2), "conc=64/impl=wrk/round=2"; got != want {
+		t.Errorf("one block: got %q, want %q", got, want)
+	}
+	if got, want := loadName(2, 3, "sebstest", 1), "conc=64/block=2/impl=sebstest/round=1"; got != want {
+		t.Errorf("block 2 of 3: got %q, want %q", got, want)
+	}
+}

@@ -15,6 +15,10 @@ var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead in N b
 	"of every path and connection mode turned one place further, for ratios paired within each block (use with a "+
 	"fixed -test.benchtime count such as 400x; make bench-fidelity does)")
 
+// loadBlocksFlag splits BenchmarkLoadOverhead into interleaved blocks.
+var loadBlocksFlag = flag.Int("sebs.load-blocks", 1, "run BenchmarkLoadOverhead in N blocks, named /block=k/, each an ABBA "+
+	"of its implementations turned one place further, for ratios paired within each block (make bench-fidelity does)")
+
 // abba returns the order of one process's sub-benchmarks over impls: impls turned by rotate places, then the
 // same backwards (A B C C B A). Within a process the mirror cancels a steady drift; across processes the turn
 // gives each implementation each place equally often when the processes number a multiple of len(impls).
