@@ -24,19 +24,25 @@ func LeakIgnores() []goleak.Option {
 }
 
 // Run runs m under [sebstest.VerifyTestMain] and, when the tests passed, fails the package if a goroutine
-// is left. after, when not nil, runs last with the exit code and returns the one to exit with (e.g. to
-// write result files). Run does not return.
+// is left. after, when not nil, runs first with the exit code and returns the one to go on with (e.g. to
+// write result files): what it ends, such as a Recorder's writer goroutines, is not a leak, and what it
+// leaves is. Run does not return.
 func Run(m *testing.M, after func(code int) int) {
-	sebstest.VerifyTestMain(m, func(code int) int {
+	sebstest.VerifyTestMain(m, finish(after, func() error { return goleak.Find(LeakIgnores()...) }))
+}
+
+// finish is Run's last step: after, then the leak check (leaks) when the code is still 0.
+func finish(after func(code int) int, leaks func() error) func(code int) int {
+	return func(code int) int {
+		if after != nil {
+			code = after(code)
+		}
 		if code == 0 {
-			if err := goleak.Find(LeakIgnores()...); err != nil {
+			if err := leaks(); err != nil {
 				fmt.Fprintln(os.Stderr, "testmain: goroutines left after the tests:", err)
 				code = 1
 			}
 		}
-		if after != nil {
-			code = after(code)
-		}
 		return code
-	})
+	}
 }

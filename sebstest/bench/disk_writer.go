@@ -1,16 +1,19 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync/atomic"
 )
 
 // diskWriter writes buffers to one file in the order they are handed over, in a goroutine of its own, so
 // that a Recorder's callers never wait for the disk while holding its lock (issue 16: under load, the lock
 // was held while 64 KB of samples or a 1 MB block of kept results was written, and 64 callers queued
-// behind it). A write that fails stops the writing: that buffer and every later one are kept, in order,
-// for the owner to hold in memory, and the failure is reported by err and close.
+// behind it). A write that fails stops the writing: that buffer (whole, even if part of it reached the
+// file) and every later one are kept, in order, for the owner to hold in memory, and the failure is
+// reported by err and close.
 type diskWriter struct {
 	name string // the file's name, for errors
 	size int    // the capacity of the buffers handed out by buffer
@@ -44,15 +47,17 @@ func (d *diskWriter) loop(w io.Writer) {
 			d.unwritten = append(d.unwritten, buf)
 			continue
 		}
-		n, err := w.Write(buf)
-		if err != nil {
-			err = fmt.Errorf("write %s: %w", d.name, err)
+		if _, err := w.Write(buf); err != nil {
+			if !errors.As(err, new(*fs.PathError)) { // an *os.File's error names the file already
+				err = fmt.Errorf("write %s: %w", d.name, err)
+			}
 			d.failed.Store(&err)
-			d.written += int64(n) // what a partial write put there is not counted as kept: see unwritten
-			d.unwritten = append(d.unwritten, buf[n:])
+			// The whole buffer is kept, even when part of it reached the file: written stays at the end of
+			// the last buffer written, a boundary between whole results for keptResults.
+			d.unwritten = append(d.unwritten, buf)
 			continue
 		}
-		d.written += int64(n)
+		d.written += int64(len(buf))
 		select {
 		case d.free <- buf[:0]:
 		default:
@@ -81,8 +86,8 @@ func (d *diskWriter) err() error {
 	return nil
 }
 
-// close waits until every buffer handed over is written and stops the writer. It returns the bytes
-// written and, when a write failed, the bytes not written (in order) and the failure.
+// close waits until every buffer handed over is written and stops the writer. It returns the bytes of
+// the buffers written whole and, when a write failed, the bytes of the others (in order) and the failure.
 func (d *diskWriter) close() (written int64, unwritten []byte, err error) {
 	close(d.jobs)
 	<-d.done

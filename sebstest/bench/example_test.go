@@ -55,7 +55,7 @@ func ExampleRun() {
 	// server-ns/call
 }
 
-// A Recorder writes every call to samples.jsonl at once, and upstream's experiments.json and
+// A Recorder writes every call to samples.jsonl as it comes (in blocks), and upstream's experiments.json and
 // perf-cost/result.csv on Close. Create one per test process in TestMain (RecorderFromEnv reads the folder
 // from SEBS_RESULTS_DIR), pass it in Spec.Recorder, and close it after m.Run.
 func ExampleRecorder() {

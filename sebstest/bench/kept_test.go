@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,6 +101,7 @@ func TestKeptResultsSurviveAFailingFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	kept := keptResults{file: readOnly} // every write fails
+	defer kept.release()                // closes the file
 	big := strings.Repeat("y", keptBlock/2)
 	for i := range 5 {
 		res := sebs.ExecutionResult{RequestID: "r-" + strconv.Itoa(i), Output: map[string]any{"s": big}}
@@ -127,5 +130,64 @@ func TestKeptResultsSurviveAFailingFile(t *testing.T) {
 	var last sebs.ExecutionResult
 	if err := json.Unmarshal(data, &last); err != nil || last.Output["s"] != big {
 		t.Fatalf("the last result came back %.40q… (%v); want it whole", data, err)
+	}
+}
+
+// limitedFile writes to a file until it holds limit bytes, then fails part way, as a disk that fills up.
+type limitedFile struct {
+	f     *os.File
+	limit int64
+	n     int64
+}
+
+func (w *limitedFile) Write(p []byte) (int, error) {
+	k := min(int64(len(p)), max(w.limit-w.n, 0))
+	m, err := w.f.Write(p[:k])
+	w.n += int64(m)
+	if err == nil && m < len(p) {
+		err = errDiskFull
+	}
+	return m, err
+}
+
+// TestKeptResultsSurviveADiskFillingUp: when the temporary file fails part way through a block, the results
+// in that block (the part that reached the file included) and every later one come back from memory, each
+// byte for byte, with those written before read from the file, and the failure is reported.
+func TestKeptResultsSurviveADiskFillingUp(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := keptResults{file: f}
+	kept.disk = newDiskWriter(&limitedFile{f: f, limit: keptBlock + 1234}, f.Name(), keptBlock)
+	defer kept.release()
+	big := strings.Repeat("z", keptBlock/3) // two of these make a block: the second block fails part way
+	var want [][]byte
+	for i := range 7 {
+		res := sebs.ExecutionResult{RequestID: "r-" + strconv.Itoa(i), Output: map[string]any{"s": big, "i": i}}
+		data, err := res.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept.add("fn", "warm", 128, &res, data)
+		want = append(want, data)
+	}
+	var rows sebs.PerfCost
+	keys, spillErr, err := kept.scan(&rows)
+	if err != nil || !errors.Is(spillErr, errDiskFull) {
+		t.Fatalf("scan: spill error %v, error %v; want the disk's failure reported and no other error", spillErr, err)
+	}
+	if kept.written == 0 || kept.written >= kept.queued {
+		t.Fatalf("%d bytes written of %d handed over; the test means the first block written and a later one cut", kept.written, kept.queued)
+	}
+	if len(keys) != 7 || len(rows.Rows) != 7 {
+		t.Fatalf("%d keys and %d rows after the disk filled up; want all 7", len(keys), len(rows.Rows))
+	}
+	var buf []byte
+	for i, ref := range kept.refs.all() {
+		data, err := kept.result(ref, &buf)
+		if err != nil || !bytes.Equal(data, want[i]) {
+			t.Fatalf("result %d came back as %.60q… (%v); want it whole", i, data, err)
+		}
 	}
 }

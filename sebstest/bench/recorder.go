@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -23,13 +24,14 @@ const (
 )
 
 // A Recorder writes benchmark results to a folder: every call to samples.jsonl as it completes (appended in
-// blocks at most a quarter of a second behind, so little is lost if the run dies), and, on Close, every
-// invocation to experiments.json (upstream's ExperimentResult) and perf-cost/result.csv (upstream's
-// columns), merged with the files already there. See DESIGN.md, "Benchmark results on disk".
+// blocks; see samplesBuffer for what a run that dies can lose), and, on Close, every invocation to
+// experiments.json (upstream's ExperimentResult) and perf-cost/result.csv (upstream's columns), merged with
+// the files already there. See DESIGN.md, "Benchmark results on disk".
 //
-// Create one per test process, in TestMain, pass it to [Run] through [Spec].Recorder, and Close
-// it after m.Run. It is safe for concurrent use; a nil *Recorder records nothing. Nothing about it is
-// package state: two Recorders on two folders are independent.
+// Create one per test process, in TestMain, pass it to [Run] through [Spec].Recorder, and Close it after
+// m.Run (Close also ends the goroutines that write its files). It is safe for concurrent use; a nil
+// *Recorder records nothing. Nothing about it is package state: two Recorders on two folders are
+// independent.
 //
 // The files hold what the functions returned and measured, the labels and the function configs; never
 // environment values or credentials. As upstream's perf-cost processing does, the handler output
@@ -43,7 +45,7 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	samples *os.File
-	disk    *diskWriter           // writes samples.jsonl off the lock; nil until the first block is full
+	disk    *diskWriter           // writes samples.jsonl off the lock; nil until the first hand-over
 	pending []byte                // samples not yet handed to disk; see flushEvery
 	flushed time.Time             // when pending was last handed over
 	exp     sebs.ExperimentResult // everything but the invocations, which are in kept until Close
@@ -194,9 +196,10 @@ func putLine(b *[]byte) {
 }
 
 // Samples are written in blocks rather than a write(2) per call, which under load cost the caller a
-// system call each: a block goes to the disk writer when samplesBuffer bytes are pending or when the last
-// one is flushEvery old, and at Close. A process killed mid-run loses at most the blocks not yet written:
-// the one pending and those queued for the disk (diskQueue, written as soon as the disk takes them).
+// system call each: the samples pending go to the disk writer when they reach samplesBuffer bytes, when a
+// call is recorded flushEvery or more after the last hand-over, and at Close. A process killed mid-run
+// loses the samples pending (at most samplesBuffer bytes; while calls keep coming, less than flushEvery of
+// them) and the blocks the disk has not yet taken (at most diskQueue, written as soon as it can).
 const (
 	samplesBuffer = 64 << 10
 	flushEvery    = 250 * time.Millisecond
@@ -229,7 +232,8 @@ func (r *Recorder) closeSamples() error {
 	if r.disk != nil {
 		_, unwritten, err := r.disk.close()
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w (%d bytes of samples not written)", err, len(unwritten)+len(r.pending)))
+			lost := bytes.Count(unwritten, []byte{'\n'}) + bytes.Count(r.pending, []byte{'\n'})
+			errs = append(errs, fmt.Errorf("%w (%d samples not written, or cut short)", err, lost))
 			r.pending = nil
 		}
 	}

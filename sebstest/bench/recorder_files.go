@@ -35,7 +35,7 @@ func (r *Recorder) Close() error {
 	errs := []error{r.closeSamples()}
 	unlock, err := files.Lock(filepath.Join(r.dir, ".lock"))
 	if err != nil {
-		return fmt.Errorf("bench: close recorder: %w", err)
+		return fmt.Errorf("bench: close recorder: %w", errors.Join(append(errs, err)...))
 	}
 	defer unlock()
 	if r.calls > 0 {
