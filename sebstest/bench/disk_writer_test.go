@@ -61,22 +61,14 @@ func TestDiskWriterKeepsOrderAndWhatFailed(t *testing.T) {
 
 // TestRecorderReportsAFailingSamplesFile: when samples.jsonl cannot be written (written off the callers'
 // lock, so noticed after the fact), the calls recorded after that fail, and Close reports it with the
-// count of bytes lost, rather than the run carrying on without its samples.
+// count of samples lost, rather than the run carrying on without its samples.
 func TestRecorderReportsAFailingSamplesFile(t *testing.T) {
 	rec, err := NewRecorder(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "read-only")
-	if err := os.WriteFile(path, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	readOnly, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rec.samples.Close()
-	rec.samples = readOnly // every write fails
+	rec.samples = readOnlyFile(t) // every write fails
 	s, _ := fakeCall("r-0", false)
 	s.Error = strings.Repeat("x", samplesBuffer) // one line fills a block: it goes to the disk writer
 	if err := rec.Record(s, nil, 128); err != nil {
@@ -97,4 +89,19 @@ func TestRecorderReportsAFailingSamplesFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "samples not written") {
 		t.Fatalf("Close after samples.jsonl failed: %v; want the failure and what was lost", err)
 	}
+}
+
+// readOnlyFile returns a file opened for reading only, whose every write fails; the test closes it.
+func readOnlyFile(t *testing.T) *os.File {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "read-only")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,16 +91,8 @@ func TestKeptResultsRoundTrip(t *testing.T) {
 // TestKeptResultsSurviveAFailingFile: when the temporary file cannot be written (a full disk), the results
 // stay in memory, every one of them reaches experiments.json, and the failure is reported.
 func TestKeptResultsSurviveAFailingFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "read-only")
-	if err := os.WriteFile(path, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	readOnly, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept := keptResults{file: readOnly} // every write fails
-	defer kept.release()                // closes the file
+	kept := keptResults{file: readOnlyFile(t)} // every write fails
+	defer kept.release()
 	big := strings.Repeat("y", keptBlock/2)
 	for i := range 5 {
 		res := sebs.ExecutionResult{RequestID: "r-" + strconv.Itoa(i), Output: map[string]any{"s": big}}
