@@ -248,7 +248,7 @@ bench-fidelity:
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /conn,/impl -col '/path@(bridge published)' -ignore /round,/block out/fidelity-bench.txt
 	@echo "== load: 64 callers, keep-alive, one container (target: sebstest within -5% of net-http's calls/s)"
 	$(GO) tool benchstat -filter '.name:LoadOverhead' -col '/impl@(net-http sebstest sebstest-unrecorded wrk)' -ignore /round,/block out/fidelity-bench.txt
-	@echo "== paired: each implementation's ratio to net-http within each process (the overhead: within each block,"
+	@echo "== paired: each implementation's ratio to net-http within each process (within each block,"
 	@echo "   then the blocks' median), over the processes (benchstat above pools every run instead)"
 	$(GO) run ./internal/cmd/paired -base net-http -units sec/op,calls/s,cpu-sec/call out/fidelity-bench.txt
 	$(GO) run ./internal/cmd/paired -key path -base bridge -units sec/op out/fidelity-bench.txt
