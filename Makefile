@@ -240,7 +240,7 @@ bench-fidelity:
 		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkHarnessOverhead$$' -test.benchtime $(FIDELITY_CALLS)x \
 			-test.benchmem -sebs.blocks $(FIDELITY_BLOCKS) -sebs.rotate $$i && \
 		../bin/benchmarks.test -test.run '^$$' -test.bench '^BenchmarkLoadOverhead$$' -test.benchtime $(FIDELITY_BENCHTIME) \
-			-test.benchmem -sebs.load-blocks $(FIDELITY_LOAD_BLOCKS) -sebs.rotate $$i || exit 1; \
+			-test.benchmem -sebs.blocks $(FIDELITY_LOAD_BLOCKS) -sebs.rotate $$i || exit 1; \
 		done > ../out/fidelity-bench.txt
 	@echo "== overhead: each implementation against impl=net-http on the same path and connection mode (target +2%)"
 	$(GO) tool benchstat -filter '.name:HarnessOverhead' -row /path,/conn -col '/impl@(net-http trigger sebstest)' -ignore /round,/block out/fidelity-bench.txt

@@ -95,27 +95,16 @@ func BenchmarkLoadOverhead(b *testing.B) {
 	wrkLoad := func(b *testing.B) { runWrkLoad(b, url, string(body)) }
 	impls := map[string]func(*testing.B){"sebstest": sebstestLoad, "sebstest-unrecorded": unrecordedLoad,
 		"net-http": plainLoad, "wrk": wrkLoad}
-	if *loadBlocksFlag < 1 {
-		b.Fatalf("-sebs.load-blocks %d: give 1 or more blocks", *loadBlocksFlag)
-	}
-	// With -sebs.load-blocks, each block is an ABBA of its own, turned one place further than the one before
+	blocks := blockCount(b)
+	// With -sebs.blocks, each block is an ABBA of its own, turned one place further than the one before
 	// (as BenchmarkHarnessOverhead's blocks are): paired within each block, a process's ratio is its blocks'
 	// median, which one disturbed sub-benchmark cannot move as it moves a mean.
-	for blk := 1; blk <= *loadBlocksFlag; blk++ {
+	for blk := 1; blk <= blocks; blk++ {
 		order := abba([]string{"sebstest", "sebstest-unrecorded", "net-http", "wrk"}, *rotateFlag+blk-1)
 		for i, impl := range order {
-			b.Run(loadName(blk, *loadBlocksFlag, impl, i/len(impls)+1), impls[impl])
+			b.Run(blockName(fmt.Sprintf("conc=%d", loadConcurrency), blk, blocks, impl, i/len(impls)+1), impls[impl])
 		}
 	}
-}
-
-// loadName is the name of one of BenchmarkLoadOverhead's sub-benchmarks. The block is named only when there
-// are several, so that a run without -sebs.load-blocks keeps the names it always had.
-func loadName(block, blocks int, impl string, round int) string {
-	if blocks > 1 {
-		return fmt.Sprintf("conc=%d/block=%d/impl=%s/round=%d", loadConcurrency, block, impl, round)
-	}
-	return fmt.Sprintf("conc=%d/impl=%s/round=%d", loadConcurrency, impl, round)
 }
 
 // reportCallRate reports calls/s over elapsed.

@@ -43,24 +43,24 @@ func TestABBA(t *testing.T) {
 	}
 }
 
-// TestOverheadName: the block is in the name only when there are several, and paired reads it from there.
+// TestOverheadName: BenchmarkHarnessOverhead's block is in the name only when there are several, and paired reads it from there.
 func TestOverheadName(t *testing.T) {
-	if got, want := overheadName("bridge", "conn=fresh", 1, 1, "trigger", 2), "path=bridge/conn=fresh/impl=trigger/round=2"; got != want {
+	if got, want := blockName("path=bridge/conn=fresh", 1, 1, "trigger", 2), "path=bridge/conn=fresh/impl=trigger/round=2"; got != want {
 		t.Errorf("one block: got %q, want %q", got, want)
 	}
-	if got, want := overheadName("published", "conn=keepalive", 3, 8, "net-http", 1),
+	if got, want := blockName("path=published/conn=keepalive", 3, 8, "net-http", 1),
 		"path=published/conn=keepalive/block=3/impl=net-http/round=1"; got != want {
 		t.Errorf("block 3 of 8: got %q, want %q", got, want)
 	}
 }
 
-// TestLoadName: the load benchmark's block, like the overhead benchmark's, is named only when there are
+// TestLoadName: BenchmarkLoadOverhead's block, like the overhead benchmark's, is named only when there are
 // several, between the concurrency and the implementation, where paired finds it.
 func TestLoadName(t *testing.T) {
-	if got, want := loadName(1, 1, "wrk", 2), "conc=64/impl=wrk/round=2"; got != want {
+	if got, want := blockName("conc=64", 1, 1, "wrk", 2), "conc=64/impl=wrk/round=2"; got != want {
 		t.Errorf("one block: got %q, want %q", got, want)
 	}
-	if got, want := loadName(2, 3, "sebstest", 1), "conc=64/block=2/impl=sebstest/round=1"; got != want {
+	if got, want := blockName("conc=64", 2, 3, "sebstest", 1), "conc=64/block=2/impl=sebstest/round=1"; got != want {
 		t.Errorf("block 2 of 3: got %q, want %q", got, want)
 	}
 }

@@ -2,7 +2,9 @@ package benchmarks
 
 import (
 	"flag"
+	"fmt"
 	"slices"
+	"testing"
 )
 
 // rotateFlag turns the order in which the overhead and load benchmarks run their implementations.
@@ -10,14 +12,29 @@ var rotateFlag = flag.Int("sebs.rotate", 0, "rotate the order of BenchmarkHarnes
 	"implementations by N places (make bench-fidelity passes each process's number, so that every implementation "+
 	"runs in every place equally often)")
 
-// blocksFlag splits BenchmarkHarnessOverhead into short interleaved blocks.
-var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead in N blocks, named /block=k/, each a short ABBA "+
-	"of every path and connection mode turned one place further, for ratios paired within each block (use with a "+
-	"fixed -test.benchtime count such as 400x; make bench-fidelity does)")
+// blocksFlag splits BenchmarkHarnessOverhead and BenchmarkLoadOverhead into interleaved blocks.
+var blocksFlag = flag.Int("sebs.blocks", 1, "run BenchmarkHarnessOverhead and BenchmarkLoadOverhead in N blocks, named "+
+	"/block=k/, each an ABBA of the implementations (the overhead's: of every path and connection mode) turned one place "+
+	"further, for ratios paired within each block (for the overhead use a fixed -test.benchtime count such as 400x; "+
+	"make bench-fidelity does)")
 
-// loadBlocksFlag splits BenchmarkLoadOverhead into interleaved blocks.
-var loadBlocksFlag = flag.Int("sebs.load-blocks", 1, "run BenchmarkLoadOverhead in N blocks, named /block=k/, each an ABBA "+
-	"of its implementations turned one place further, for ratios paired within each block (make bench-fidelity does)")
+// blockCount returns -sebs.blocks, failing b when it is below 1.
+func blockCount(b *testing.B) int {
+	if *blocksFlag < 1 {
+		b.Fatalf("-sebs.blocks %d: give 1 or more blocks", *blocksFlag)
+	}
+	return *blocksFlag
+}
+
+// blockName is the name of a sub-benchmark of a benchmark run in blocks: its other elements (level), then
+// its block, its implementation and its round. The block is named only when there are several, so that a
+// run without -sebs.blocks keeps the names it always had.
+func blockName(level string, block, blocks int, impl string, round int) string {
+	if blocks > 1 {
+		return fmt.Sprintf("%s/block=%d/impl=%s/round=%d", level, block, impl, round)
+	}
+	return fmt.Sprintf("%s/impl=%s/round=%d", level, impl, round)
+}
 
 // abba returns the order of one process's sub-benchmarks over impls: impls turned by rotate places, then the
 // same backwards (A B C C B A). Within a process the mirror cancels a steady drift; across processes the turn

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -61,9 +60,7 @@ const warmUpCalls = 500
 // The payload sleeps 0 s, so the call is as short as it gets and the harness's share as large as it gets.
 // Memory sampling is off, as it is by default outside this suite.
 func BenchmarkHarnessOverhead(b *testing.B) {
-	if *blocksFlag < 1 {
-		b.Fatalf("-sebs.blocks %d: give 1 or more blocks", *blocksFlag)
-	}
+	blocks := blockCount(b)
 	// Published, so that both paths reach the one container: sebstest invokes a container on its bridge
 	// address without publishing its port (issue 16), and addressPaths finds that address itself.
 	fn, body, validate := sleepZero(b, sebstest.WithPublishedPort())
@@ -85,7 +82,7 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 	fn.HTTPTrigger().Close()
 	// With -sebs.blocks, each block runs every path and connection mode, so that a block's sub-benchmarks,
 	// of both paths, run within seconds of each other.
-	for blk := 1; blk <= *blocksFlag; blk++ {
+	for blk := 1; blk <= blocks; blk++ {
 		for _, p := range paths {
 			// The function moves to the path's address for its sub-benchmarks (the container stays the
 			// same); its results' detail.address keeps saying how sebstest reached it at start.
@@ -104,20 +101,11 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 				// drift of the machine during the run weighs on all alike (see abba). Each block is an ABBA
 				// of its own, turned one place further than the one before.
 				for i, impl := range abba([]string{"sebstest", "trigger", "net-http"}, *rotateFlag+blk-1) {
-					b.Run(overheadName(p.name, conn, blk, *blocksFlag, impl, i/3+1), impls[impl])
+					b.Run(blockName("path="+p.name+"/"+conn, blk, blocks, impl, i/3+1), impls[impl])
 				}
 			}
 		}
 	}
-}
-
-// overheadName is the name of one of BenchmarkHarnessOverhead's sub-benchmarks. The block is named only
-// when there are several, so that a run without -sebs.blocks keeps the names it always had.
-func overheadName(path, conn string, block, blocks int, impl string, round int) string {
-	if blocks > 1 {
-		return fmt.Sprintf("path=%s/%s/block=%d/impl=%s/round=%d", path, conn, block, impl, round)
-	}
-	return fmt.Sprintf("path=%s/%s/impl=%s/round=%d", path, conn, impl, round)
 }
 
 // sleepZero starts the Go sleep fixture (with more options) for an overhead benchmark and returns it with

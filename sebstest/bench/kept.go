@@ -28,8 +28,7 @@ type keptResults struct {
 	disk    *diskWriter // writes the full blocks to file, in order, off the Recorder's lock
 	linked  bool        // the file still has a name (it could not be removed while open): remove it on release
 	queued  int64       // bytes handed to disk: the block starts at this offset
-	written int64       // bytes in file, known once settled; the results after them are in block
-	settled bool        // disk is closed: written and block are final
+	written int64       // bytes in file, known once settled (disk closed and nil); the results after them are in block
 	failed  error       // why the file failed; the results after it stay in memory
 	refs    chunks[keptRef]
 	names   []string       // function names and modes, by keptRef.fn and keptRef.mode
@@ -155,16 +154,11 @@ func (k *keptResults) spill() error {
 // settle waits until the writer has written every block handed to it, then makes the results it could
 // not write part of the block (in front of it), so that written is the boundary between file and memory.
 func (k *keptResults) settle() {
-	if k.settled {
-		return
-	}
-	k.settled = true
-	k.written = k.queued
-	if k.disk == nil {
+	if k.disk == nil { // nothing handed over, or settled already
 		return
 	}
 	written, unwritten, err := k.disk.close()
-	k.written = written
+	k.disk, k.written = nil, written
 	if err != nil {
 		k.block = append(unwritten, k.block...)
 		if k.failed == nil {
