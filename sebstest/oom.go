@@ -130,11 +130,14 @@ func processState(pid int, containerID string) procSeen {
 	if errors.Is(err, fs.ErrNotExist) {
 		return procGone
 	}
-	i := bytes.LastIndexByte(stat, ')')
-	if err != nil || i < 0 || i+2 >= len(stat) {
+	if err != nil {
 		return procUnknown
 	}
-	if state := stat[i+2]; state == 'Z' || state == 'X' {
+	exiting, ok := statExiting(stat)
+	if !ok {
+		return procUnknown
+	}
+	if exiting {
 		return procGone
 	}
 	cg, err := os.ReadFile(dir + "/cgroup")
@@ -142,6 +145,33 @@ func processState(pid int, containerID string) procSeen {
 		return procUnknown
 	}
 	return procRunning
+}
+
+// statExiting reads a /proc/<pid>/stat line: exiting is true for a zombie or dead process and for one
+// that has begun to exit (the kernel's PF_EXITING flag). An OOM-killed process closes its sockets while it
+// exits, before it is a zombie: the client sees the connection drop while the process still shows as
+// running, and only the flag says that it is going (reliability's TestOutOfMemoryNamed failed once in a
+// make test on a loaded machine, its OOM taken for a connection dropped for another reason). ok is false
+// for a line it cannot read.
+func statExiting(stat []byte) (exiting, ok bool) {
+	i := bytes.LastIndexByte(stat, ')') // the command name, in parentheses, may hold anything
+	if i < 0 {
+		return false, false
+	}
+	// After the name: state ppid pgrp session tty_nr tpgid flags ...
+	fields := bytes.Fields(stat[i+1:])
+	if len(fields) < 7 || len(fields[0]) != 1 {
+		return false, false
+	}
+	if state := fields[0][0]; state == 'Z' || state == 'X' || state == 'x' {
+		return true, true
+	}
+	flags, err := strconv.ParseUint(string(fields[6]), 10, 64)
+	if err != nil {
+		return false, false
+	}
+	const pfExiting = 0x4 // PF_EXITING, include/linux/sched.h
+	return flags&pfExiting != 0, true
 }
 
 // outOfMemory wraps err in the OOM error of the stopped container c, naming its memory limit.

@@ -35,6 +35,29 @@ func TestProcessState(t *testing.T) {
 	}
 }
 
+// TestStatExiting: a /proc stat line says a process is going when it is a zombie or dead, or when it has
+// begun to exit (PF_EXITING in its flags) though its state still reads running; a name with spaces and
+// parentheses does not confuse it, and a line it cannot read is not taken for either.
+func TestStatExiting(t *testing.T) {
+	for _, c := range []struct {
+		line          string
+		exiting, read bool
+	}{
+		{"4242 (fault) S 4200 4242 4242 0 -1 1077936384 120 0 0 0 3 1 0 0 20 0 5 0", false, true},
+		{"4242 (fault) R 4200 4242 4242 0 -1 1077936452 120 0 0 0 3 1 0 0 20 0 5 0", true, true}, // 0x40400144: PF_EXITING
+		{"4242 (fault) Z 4200 4242 4242 0 -1 1077936384 120", true, true},
+		{"4242 (a (b) c) S 4200 4242 4242 0 -1 4194304 120", false, true},
+		{"4242 (a (b) c) D 4200 4242 4242 0 -1 4194308 120", true, true},
+		{"4242 (fault) S 4200", false, false},
+		{"4242 (fault) S 4200 4242 4242 0 -1 lots 120", false, false},
+		{"no name", false, false},
+	} {
+		if exiting, read := statExiting([]byte(c.line)); exiting != c.exiting || read != c.read {
+			t.Errorf("%q: exiting %v, read %v; want %v, %v", c.line, exiting, read, c.exiting, c.read)
+		}
+	}
+}
+
 // TestOOMErrorMatchesBoth: the OOM error names the limit and what to change, and matches both
 // ErrOutOfMemory and the error it wraps.
 func TestOOMErrorMatchesBoth(t *testing.T) {
