@@ -22,7 +22,9 @@ const loadConcurrency = 64
 
 // BenchmarkLoadOverhead compares throughput under load on one warm container, keep-alive, 64 callers at
 // once (issue 16): impl=sebstest is bench.Run in warm mode at concurrency 64 with every output validated
-// and every call recorded (a Recorder writing samples to a temporary folder); impl=sebstest-unrecorded
+// and every call recorded (a Recorder of its own, writing to a temporary folder: Run hands it the loop's
+// calls when the loop ends, off the clock, and it is closed before the next implementation runs;
+// cpu-ns/call includes that work); impl=sebstest-unrecorded
 // the same without the Recorder; impl=net-http is a bare
 // net/http loop, 64 goroutines calling as fast as they can; impl=wrk is wrk -t2 -c64 for a fixed time
 // (skipped where wrk is not installed). One op is 64 calls in all three, and each reports calls/s. The

@@ -80,7 +80,10 @@ type Spec struct {
 	// Benchmark, Language and Size label the samples and results written by Recorder, e.g. "sleep",
 	// "go", "test". Empty labels are written empty.
 	Benchmark, Language, Size string
-	// Recorder receives every call as it completes; nil records nothing.
+	// Recorder receives every call; nil records nothing. The calls of the timed loop are handed to it when
+	// the loop ends, with the timer stopped (or, in a long loop, every 32 MB of them, about 50,000 calls of
+	// the Go sleep fixture), so that writing them costs the loop nothing; a process killed during a loop
+	// loses its calls.
 	Recorder *Recorder
 }
 
@@ -126,7 +129,26 @@ func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := bn.run(); err != nil {
+	if err := bn.spec.Recorder.checkOpen(); err != nil {
+		b.Fatal(err)
+	}
+	// A loop that ends in a b.Fatal of the caller's (from a Validate) or a panic still writes its calls.
+	ended := false
+	defer func() {
+		if !ended {
+			if err := bn.record(&bn.log); err != nil {
+				b.Error(err)
+			}
+		}
+	}()
+	err = bn.run()
+	ended = true
+	// The loop has stopped the timer: the calls it logged go to the Recorder off the clock, and before a
+	// failure is reported, so that the calls made before it are in the files.
+	if rerr := bn.record(&bn.log); err == nil {
+		err = rerr
+	}
+	if err != nil {
 		b.Fatal(err)
 	}
 	bn.report()
@@ -147,6 +169,8 @@ type bencher struct {
 	loopEnd      time.Time
 	coldExcluded int
 	provider     providerTotals // provider-side figures, when results have them (lambda_metrics.go)
+	log          callLog        // the calls for the Recorder, until the loop ends (call_log.go); guarded by mu
+	replaying    sync.Mutex     // held by the caller replaying a full log, taken under mu (finish)
 }
 
 func newBencher(b *testing.B, fns []*sebstest.Function, spec Spec) (*bencher, error) {

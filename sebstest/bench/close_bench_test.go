@@ -41,7 +41,7 @@ func benchmarkRecorderClose(b *testing.B, existing bool) {
 			res.RequestID = strconv.Itoa(run) + "-" + strconv.Itoa(i)
 			s := sebs.Sample{Benchmark: "sleep", Function: "sleep-go", Language: "go", Mode: "warm", Size: "test",
 				RequestID: res.RequestID, Begin: time.Now(), ClientNS: 240_000}
-			if err := rec.record(s, &res, cfg); err != nil {
+			if err := rec.record(s, &res, cfg, time.Now()); err != nil {
 				b.Fatal(err)
 			}
 		}

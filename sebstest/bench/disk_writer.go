@@ -15,11 +15,12 @@ import (
 // file) and every later one are kept, in order, for the owner to hold in memory, and the failure is
 // reported by err and close.
 type diskWriter struct {
-	name string // the file's name, for errors
-	size int    // the capacity of the buffers handed out by buffer
-	jobs chan []byte
+	name string      // the file's name, for errors
+	size int         // the capacity of the buffers handed out by buffer
+	jobs chan []byte // nil: a drain's marker
 	free chan []byte // written buffers, for reuse
 	done chan struct{}
+	idle chan struct{} // a drain's marker was reached: the buffers before it are written
 
 	failed atomic.Pointer[error] // the first write's failure
 
@@ -35,7 +36,7 @@ const diskQueue = 4
 // newDiskWriter starts a writer of w, named name in its errors, whose buffers hold size bytes.
 func newDiskWriter(w io.Writer, name string, size int) *diskWriter {
 	d := &diskWriter{name: name, size: size, jobs: make(chan []byte, diskQueue), free: make(chan []byte, 2),
-		done: make(chan struct{})}
+		done: make(chan struct{}), idle: make(chan struct{})}
 	go d.loop(w)
 	return d
 }
@@ -43,6 +44,10 @@ func newDiskWriter(w io.Writer, name string, size int) *diskWriter {
 func (d *diskWriter) loop(w io.Writer) {
 	defer close(d.done)
 	for buf := range d.jobs {
+		if buf == nil {
+			d.idle <- struct{}{}
+			continue
+		}
 		if d.unwritten != nil {
 			d.unwritten = append(d.unwritten, buf)
 			continue
@@ -65,8 +70,16 @@ func (d *diskWriter) loop(w io.Writer) {
 	}
 }
 
-// write hands buf to the writer, which owns it from then on.
+// write hands buf (not nil) to the writer, which owns it from then on.
 func (d *diskWriter) write(buf []byte) { d.jobs <- buf }
+
+// drain waits until every buffer handed over so far is written (or kept, after a failure); the writer
+// goes on taking buffers. Run drains the Recorder's writers when it has handed a loop's calls over, so that
+// the writing ends before the next loop's clock starts.
+func (d *diskWriter) drain() {
+	d.jobs <- nil
+	<-d.idle
+}
 
 // buffer returns an empty buffer of the writer's size, one it wrote out when there is one.
 func (d *diskWriter) buffer() []byte {

@@ -57,9 +57,9 @@ func (bn *bencher) runSequential() error {
 	return bn.runOneCaller(fn)
 }
 
-// runOneCaller calls fn once per iteration and records each call before the next. Handing the
-// bookkeeping to another goroutine, as runWarmCallers does, measured slower here: two goroutine hand-offs
-// a call cost more than the validation and recording they take off the caller's path.
+// runOneCaller calls fn once per iteration and counts and logs each call (finish) before the next. Handing
+// the bookkeeping to another goroutine, as runWarmCallers does, measured slower here: two goroutine
+// hand-offs a call cost more than the validation and bookkeeping they take off the caller's path.
 func (bn *bencher) runOneCaller(fn *sebstest.Function) error {
 	dl := newCallDeadline(bn.ctx, fn.Timeout())
 	defer dl.close()
@@ -76,8 +76,8 @@ func (bn *bencher) runOneCaller(fn *sebstest.Function) error {
 
 // runWarmCallers keeps bn.conc calls under way, as a load generator does: bn.conc callers, each calling
 // again as soon as its call returns, with no barrier between iterations (an iteration hands out bn.conc
-// calls, so ns/op is the time of bn.conc calls at that concurrency). Each caller validates and records its
-// own calls (finish, safe for concurrent use): a single goroutine doing that for all of them, one more
+// calls, so ns/op is the time of bn.conc calls at that concurrency). Each caller validates, counts and logs
+// its own calls (finish, safe for concurrent use): a single goroutine doing that for all of them, one more
 // goroutine among 64 callers on 2 cores, fell behind and held them up. The calls handed out before the
 // loop ended finish on the clock; the first failure stops the callers (at most the calls under way and
 // one handed out per caller still complete) and is returned.
@@ -226,23 +226,78 @@ func (bn *bencher) retire() error {
 	return errors.Join(errs...)
 }
 
-// finish records a call and returns its error, or its output's validation error, or the recorder's.
-// It is safe for concurrent use: the validation, the sample and the Recorder's encoding run in the
-// caller's goroutine, and only the bencher's tallies take its lock.
+// finish counts a call, logs it for the Recorder (callLog), and returns its error, or its output's
+// validation error, or the Recorder's when the call filled the log. It is safe for concurrent use: the
+// validation, the sample and the snapshot are made in the caller's goroutine, and only the tallies and
+// the copy into the log take the bencher's lock.
 func (bn *bencher) finish(o outcome) error {
 	err := bn.check(o, "call")
 	s := bn.sample(o, err)
+	rec := bn.spec.Recorder
+	var entry *[]byte
+	var object loggedCall
+	if rec != nil {
+		fn, recorded := bn.index(o.fn), time.Now()
+		entry = linePool.Get().(*[]byte)
+		defer putLine(entry)
+		var ok bool
+		if *entry, ok = snapshotCall((*entry)[:0], fn, recorded, &s, o.res); !ok {
+			entry, object = nil, loggedCall{sample: s, res: o.res, fn: fn, recorded: recorded}
+		}
+	}
+	var full callLog
+	replay := false
 	bn.mu.Lock()
 	bn.tally.add(&s, bn.spec.Mode == ModeWarm)
 	bn.provider.add(bn.spec.Mode, o.res)
+	if rec != nil {
+		if entry != nil {
+			bn.log.add(*entry, &rec.logBlocks)
+		} else {
+			bn.log.addObject(object, &rec.logBlocks)
+		}
+		if bn.log.full(rec.logLimit) {
+			full, bn.log, replay = bn.log, callLog{}, true
+			// One replay at a time, in the order the logs filled: taken before the lock is let go, so a
+			// log that fills during this replay waits for it rather than interleaving with it.
+			bn.replaying.Lock()
+		}
+	}
 	bn.mu.Unlock()
-	if rerr := bn.spec.Recorder.record(s, o.res, o.fn.Config); rerr != nil && err == nil {
-		err = rerr
+	if replay {
+		rerr := bn.record(&full)
+		bn.replaying.Unlock()
+		if rerr != nil && err == nil {
+			err = rerr
+		}
 	}
 	return err
 }
 
-// finishAll records every call of a batch and returns the first error.
+// record hands the calls of log to the Recorder, in the order they finished, and empties it.
+func (bn *bencher) record(log *callLog) error {
+	rec := bn.spec.Recorder
+	if rec == nil {
+		return nil
+	}
+	err := log.replay(&rec.logBlocks, func(fn int, recorded time.Time, s sebs.Sample, res *sebs.ExecutionResult) error {
+		return rec.record(s, res, bn.fns[fn].Config, recorded)
+	})
+	rec.writeOut()
+	return err
+}
+
+// index returns fn's index in the bencher's functions.
+func (bn *bencher) index(fn *sebstest.Function) int {
+	for i, f := range bn.fns {
+		if f == fn {
+			return i
+		}
+	}
+	panic("bench: a call of a function not given to Run") // outcomes only come from bn.fns
+}
+
+// finishAll finishes every call of a batch and returns the first error.
 func (bn *bencher) finishAll(batch []outcome) error {
 	var first error
 	for _, o := range batch {

@@ -23,8 +23,8 @@ const (
 	perfCostCSVFile = "perf-cost/result.csv"
 )
 
-// A Recorder writes benchmark results to a folder: every call to samples.jsonl as it completes (appended in
-// blocks; see samplesBuffer for what a run that dies can lose), and, on Close, every invocation to
+// A Recorder writes benchmark results to a folder: every call to samples.jsonl as it is recorded (appended in
+// blocks; [Run] hands a loop's calls over when the loop ends), and, on Close, every invocation to
 // experiments.json (upstream's ExperimentResult) and perf-cost/result.csv (upstream's columns), merged with
 // the files already there. See DESIGN.md, "Benchmark results on disk".
 //
@@ -58,6 +58,9 @@ type Recorder struct {
 	lastRT  sebs.Runtime          // the runtime last added to rts
 	maxConc int
 	closed  bool
+
+	logBlocks blockPool // the blocks of Runs' call logs, kept between Runs (call_log.go)
+	logLimit  int       // the bytes a Run's call log holds before the call that fills it records them; 0: maxLogged
 }
 
 // runKey identifies one benchmark configuration in experiments.json's config.
@@ -107,11 +110,12 @@ func (r *Recorder) Dir() string {
 // nil Recorder. Record may modify res (it drops the handler output unless KeepOutputs), so call it after
 // the output was validated.
 func (r *Recorder) Record(s sebs.Sample, res *sebs.ExecutionResult, memoryMB int) error {
-	return r.record(s, res, sebs.FunctionConfig{Memory: memoryMB, Runtime: sebs.Runtime{Language: sebs.Language(s.Language)}})
+	return r.record(s, res, sebs.FunctionConfig{Memory: memoryMB, Runtime: sebs.Runtime{Language: sebs.Language(s.Language)}}, time.Now())
 }
 
-// record is Record with the function's config, whose runtime experiments.json's config names.
-func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.FunctionConfig) error {
+// record is Record with the function's config, whose runtime experiments.json's config names, and the time
+// the call was recorded, which experiments.json's begin and end times cover.
+func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.FunctionConfig, recorded time.Time) error {
 	if r == nil {
 		return nil
 	}
@@ -127,7 +131,6 @@ func (r *Recorder) record(s sebs.Sample, res *sebs.ExecutionResult, cfg sebs.Fun
 	}
 	line = append(line, '\n')
 	*lp = line
-	recorded := time.Now()
 	var callErr error
 	if s.Error != "" {
 		callErr = errors.New(s.Error)
@@ -197,9 +200,10 @@ func putLine(b *[]byte) {
 
 // Samples are written in blocks rather than a write(2) per call, which under load cost the caller a
 // system call each: the samples pending go to the disk writer when they reach samplesBuffer bytes, when a
-// call is recorded flushEvery or more after the last hand-over, and at Close. A process killed mid-run
-// loses the samples pending (at most samplesBuffer bytes; while calls keep coming, less than flushEvery of
-// them) and the blocks the disk has not yet taken (at most diskQueue, written as soon as it can).
+// call is recorded flushEvery or more after the last hand-over, when Run has recorded a loop's calls, and at
+// Close. A process killed mid-run loses the samples pending (at most samplesBuffer bytes; while calls keep
+// coming, less than flushEvery of them), the blocks the disk has not yet taken (at most diskQueue, written
+// as soon as it can), and the calls of a Run's loop under way, which Run records when the loop ends (callLog).
 const (
 	samplesBuffer = 64 << 10
 	flushEvery    = 250 * time.Millisecond
@@ -215,14 +219,39 @@ func (r *Recorder) writeSample(line []byte) error {
 	}
 	r.pending = append(r.pending, line...)
 	if now := time.Now(); len(r.pending) >= samplesBuffer || now.Sub(r.flushed) >= flushEvery {
-		r.flushed = now
-		if r.disk == nil {
-			r.disk = newDiskWriter(r.samples, r.samples.Name(), samplesBuffer)
-		}
-		r.disk.write(r.pending)
-		r.pending = r.disk.buffer()
+		r.handOver(now)
 	}
 	return nil
+}
+
+// handOver gives the samples pending to the disk writer. r.mu is held.
+func (r *Recorder) handOver(now time.Time) {
+	r.flushed = now
+	if r.disk == nil {
+		r.disk = newDiskWriter(r.samples, r.samples.Name(), samplesBuffer)
+	}
+	r.disk.write(r.pending)
+	r.pending = r.disk.buffer()
+}
+
+// writeOut gives the samples pending to the disk writer and waits until the disk writers have written
+// every block handed to them: Run calls it when it has recorded a loop's calls, off the clock, so that the
+// last of them do not wait in memory for the next loop's, and the writing does not go on into it.
+func (r *Recorder) writeOut() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if len(r.pending) > 0 {
+		r.handOver(time.Now())
+	}
+	if r.disk != nil {
+		r.disk.drain()
+	}
+	if r.kept.disk != nil {
+		r.kept.disk.drain()
+	}
 }
 
 // closeSamples writes the samples still pending, waits for the disk writer, and closes samples.jsonl.
@@ -258,6 +287,20 @@ func dropHandlerOutput(res *sebs.ExecutionResult) {
 			delete(wrapped, "result")
 		}
 	}
+}
+
+// checkOpen returns an error when the Recorder is closed: Run checks before its loop, which would
+// otherwise find out only when it hands the loop's calls over. Nil for a nil Recorder.
+func (r *Recorder) checkOpen() error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errors.New("bench: run: the recorder is closed; Close it after the benchmarks, in TestMain")
+	}
+	return nil
 }
 
 // noteConcurrency records a benchmark's concurrency for experiments.json's concurrent-invocations.

@@ -51,7 +51,7 @@ func BenchmarkRecord(b *testing.B) {
 		b.Cleanup(func() { _ = rec.Close() }) // after a failure; the Close below reports its errors
 		for b.Loop() {
 			res := decode(b)
-			if err := rec.record(sample(res), res, cfg); err != nil {
+			if err := rec.record(sample(res), res, cfg, time.Now()); err != nil {
 				b.Fatal(err)
 			}
 		}

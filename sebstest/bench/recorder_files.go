@@ -31,6 +31,7 @@ func (r *Recorder) Close() error {
 		return errors.New("bench: close recorder: already closed")
 	}
 	r.closed = true
+	r.logBlocks.release()
 	defer r.kept.release() // when the merge fails before it reads them back
 	errs := []error{r.closeSamples()}
 	unlock, err := files.Lock(filepath.Join(r.dir, ".lock"))

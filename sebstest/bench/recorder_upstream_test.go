@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gosebs/sebs"
 )
@@ -53,7 +54,7 @@ func TestRecorderUpstreamFidelity(t *testing.T) {
 		}
 		ok, okRes := fakeCall([]string{"go-ok", "py-ok"}[run], false)
 		ok.Language = string(cfg.Runtime.Language)
-		if err := rec.record(ok, okRes, cfg); err != nil {
+		if err := rec.record(ok, okRes, cfg, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		bad, badRes := fakeCall([]string{"go-500", "py-500"}[run], false)
@@ -61,7 +62,7 @@ func TestRecorderUpstreamFidelity(t *testing.T) {
 		badRes.Stats.Failure = true
 		badRes.Times.Benchmark = 0
 		bad.Error = "invocation failed: status 500: boom"
-		if err := rec.record(bad, badRes, cfg); err != nil {
+		if err := rec.record(bad, badRes, cfg, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := rec.Close(); err != nil {

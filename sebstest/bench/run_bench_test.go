@@ -21,7 +21,8 @@ import (
 // an in-process server answering as the Go sleep fixture does, so a call costs tens of µs and the harness's
 // own microseconds stand out of the noise that a container's call (150–600 µs here) buries them in.
 // impl=net-http is a bare loop (POST, decode the JSON), impl=trigger a sebs.HTTPTrigger loop, impl=run
-// bench.Run's warm mode with the sleep fixture's validator, no Recorder. The difference of ns/op between two
+// bench.Run's warm mode with the sleep fixture's validator, no Recorder, and impl=run-recorded the same with
+// a Recorder (its files written when the loop ends, off the clock). The difference of ns/op between two
 // impls is what one adds per call; divided by a container call's time it gives the ratio the issue-16
 // target is about:
 //
@@ -75,17 +76,30 @@ func BenchmarkRunCost(b *testing.B) {
 				}
 			}
 		})
-		b.Run("conn="+conn+"/impl=run", func(b *testing.B) {
-			opts := []sebstest.Option{sebstest.WithName("cost-" + conn), sebstest.WithProgress(io.Discard)}
-			if keep {
-				opts = append(opts, sebstest.WithKeepAlive())
-			}
-			fn, err := sebstest.Endpoint(srv.URL, opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer fn.Stop(b.Context())
-			bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Payload: body, Validate: validate})
-		})
+		for _, recorded := range []bool{false, true} {
+			impl := map[bool]string{false: "run", true: "run-recorded"}[recorded]
+			b.Run("conn="+conn+"/impl="+impl, func(b *testing.B) {
+				opts := []sebstest.Option{sebstest.WithName("cost-" + conn), sebstest.WithProgress(io.Discard)}
+				if keep {
+					opts = append(opts, sebstest.WithKeepAlive())
+				}
+				fn, err := sebstest.Endpoint(srv.URL, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer fn.Stop(b.Context())
+				var rec *bench.Recorder
+				if recorded {
+					if rec, err = bench.NewRecorder(b.TempDir()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Payload: body, Validate: validate,
+					Recorder: rec, Benchmark: "sleep", Language: "go", Size: "zero"})
+				if err := rec.Close(); err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
 	}
 }
