@@ -125,18 +125,19 @@ type Spec struct {
 // three of them; use -benchtime=Nx for a fixed count.
 func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
 	b.Helper()
+	if err := spec.Recorder.checkOpen(); err != nil {
+		b.Fatal(err)
+	}
 	bn, err := newBencher(b, fns, spec)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := bn.spec.Recorder.checkOpen(); err != nil {
-		b.Fatal(err)
-	}
-	// A loop that ends in a b.Fatal of the caller's (from a Validate) or a panic still writes its calls.
+	// A loop that a b.Fatal ends (a Validate's, where Validate runs in the benchmark's goroutine: one call at
+	// a time, cold and burst modes) still writes its calls.
 	ended := false
 	defer func() {
 		if !ended {
-			if err := bn.record(&bn.log); err != nil {
+			if err := bn.recordLoop(); err != nil {
 				b.Error(err)
 			}
 		}
@@ -145,7 +146,7 @@ func Run(b *testing.B, fns []*sebstest.Function, spec Spec) {
 	ended = true
 	// The loop has stopped the timer: the calls it logged go to the Recorder off the clock, and before a
 	// failure is reported, so that the calls made before it are in the files.
-	if rerr := bn.record(&bn.log); err == nil {
+	if rerr := bn.recordLoop(); err == nil {
 		err = rerr
 	}
 	if err != nil {

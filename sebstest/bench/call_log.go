@@ -17,7 +17,8 @@ import (
 //
 // The log holds at most maxLogged bytes. The call that fills it hands the log to the Recorder itself, on
 // the clock, and the loop goes on with an empty one; so a long run costs what it did before once a log's
-// worth of calls is held. A process killed during a loop loses the calls its log holds (samples.jsonl's
+// worth of calls is held. Hand-overs take turns: should the next log fill before one ends (which a 32 MB
+// log makes rare), the call that filled it waits, holding the bencher's lock, and so do the other callers. A process killed during a loop loses the calls its log holds (samples.jsonl's
 // lines included); a benchmark that fails still writes them, as Run hands the log over before it reports.
 type callLog struct {
 	blocks  [][]byte     // the snapshots, each whole within one block; the last block is being filled

@@ -59,10 +59,18 @@ func TestRunRecordsEveryLoggedCall(t *testing.T) {
 				Run(b, []*sebstest.Function{fn}, Spec{Mode: ModeWarm, Concurrency: conc, Recorder: rec,
 					Benchmark: "sleep", Language: "go", Size: "test"})
 			})
+			// Run has written its calls' samples to the file before it returns (no Close needed).
+			before, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := rec.Close(); err != nil {
 				t.Fatal(err)
 			}
 			n := int(calls.Load())
+			if len(before) != n {
+				t.Errorf("samples.jsonl held %d of %d calls when Run returned", len(before), n)
+			}
 			if r.N == 0 || n < conc*r.N {
 				t.Fatalf("%d iterations, %d calls", r.N, n)
 			}
@@ -217,6 +225,9 @@ func TestCallLogKeepsOrderAcrossKinds(t *testing.T) {
 	if len(l.blocks) < 2 {
 		t.Fatalf("%d blocks: the test should span several", len(l.blocks))
 	}
+	if objects := len(l.objects); objects != (calls+6)/7 || l.size < objects*objectSize {
+		t.Errorf("%d calls kept as values count %d bytes in all towards the limit", objects, l.size)
+	}
 	blocks := len(l.blocks)
 	i := 0
 	err := l.replay(&pool, func(fn int, recorded time.Time, s sebs.Sample, res *sebs.ExecutionResult) error {
@@ -237,6 +248,11 @@ func TestCallLogKeepsOrderAcrossKinds(t *testing.T) {
 	}
 	if b := pool.get(1); cap(b) != logBlock || len(b) != 0 {
 		t.Errorf("pool gave a block of len %d cap %d", len(b), cap(b))
+	}
+	pool.release() // the Recorder is closed: nothing is kept from then on
+	pool.put(make([]byte, 0, logBlock))
+	if len(pool.free) != 0 {
+		t.Errorf("a released pool holds %d blocks", len(pool.free))
 	}
 }
 

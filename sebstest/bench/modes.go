@@ -280,10 +280,17 @@ func (bn *bencher) record(log *callLog) error {
 	if rec == nil {
 		return nil
 	}
-	err := log.replay(&rec.logBlocks, func(fn int, recorded time.Time, s sebs.Sample, res *sebs.ExecutionResult) error {
+	return log.replay(&rec.logBlocks, func(fn int, recorded time.Time, s sebs.Sample, res *sebs.ExecutionResult) error {
 		return rec.record(s, res, bn.fns[fn].Config, recorded)
 	})
-	rec.writeOut()
+}
+
+// recordLoop hands the loop's log to the Recorder once the loop has ended (off the clock), and waits until
+// the Recorder has written what it handed to its files' writers, so that their writing does not go on
+// into the next loop.
+func (bn *bencher) recordLoop() error {
+	err := bn.record(&bn.log)
+	bn.spec.Recorder.writeOut()
 	return err
 }
 

@@ -236,8 +236,12 @@ func (r *Recorder) handOver(now time.Time) {
 
 // writeOut gives the samples pending to the disk writer and waits until the disk writers have written
 // every block handed to them: Run calls it when it has recorded a loop's calls, off the clock, so that the
-// last of them do not wait in memory for the next loop's, and the writing does not go on into it.
+// last of them do not wait in memory for the next loop's, and the writing does not go on into it. It does
+// nothing on a nil or closed Recorder.
 func (r *Recorder) writeOut() {
+	if r == nil {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
