@@ -88,17 +88,24 @@ func benchRecorded(t *testing.T, fns []*sebstest.Function, spec Spec) (testing.B
 	}
 	spec.Payload, spec.Validate, spec.Recorder = sleepZero, sleepValid, rec
 	r := testing.Benchmark(func(b *testing.B) { Run(b, fns, spec) })
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
+	samples := closeAndReadSamples(t, rec)
 	if r.N == 0 {
 		t.Fatalf("%s benchmark failed", spec.Mode)
 	}
-	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
+	return r, samples
+}
+
+// closeAndReadSamples closes rec and returns the samples it wrote.
+func closeAndReadSamples(t *testing.T, rec *Recorder) []sebs.Sample {
+	t.Helper()
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	samples, err := sebs.ReadSamples(filepath.Join(rec.Dir(), samplesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, samples
+	return samples
 }
 
 func TestBenchWarmExcludesColdSamples(t *testing.T) {

@@ -134,15 +134,9 @@ func TestRunRecordsTheCallsBeforeAFailure(t *testing.T) {
 			return nil
 		}})
 	})
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
+	samples := closeAndReadSamples(t, rec)
 	if r.N != 0 {
 		t.Fatalf("a failing benchmark ran %d iterations", r.N)
-	}
-	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
-	if err != nil {
-		t.Fatal(err)
 	}
 	if want := int(calls.Load()); len(samples) != want || want != failAt {
 		t.Fatalf("%d samples, want the %d calls of the loop", len(samples), want)
@@ -171,13 +165,7 @@ func TestRunRecordsTheCallsBeforeAFatal(t *testing.T) {
 			return nil
 		}})
 	})
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	samples, err := sebs.ReadSamples(filepath.Join(dir, samplesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	samples := closeAndReadSamples(t, rec)
 	// Sequential mode's warm-up call is validated but not logged; the call whose validation stopped the
 	// loop was never logged either.
 	if want := fatalAt - 2; len(samples) != want || calls.Load() != fatalAt {

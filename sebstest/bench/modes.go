@@ -235,14 +235,14 @@ func (bn *bencher) finish(o outcome) error {
 	s := bn.sample(o, err)
 	rec := bn.spec.Recorder
 	var entry *[]byte
-	var object loggedCall
+	var object *loggedCall // a call the snapshot could not hold (rare)
 	if rec != nil {
 		fn, recorded := bn.index(o.fn), time.Now()
 		entry = linePool.Get().(*[]byte)
 		defer putLine(entry)
 		var ok bool
 		if *entry, ok = snapshotCall((*entry)[:0], fn, recorded, &s, o.res); !ok {
-			entry, object = nil, loggedCall{sample: s, res: o.res, fn: fn, recorded: recorded}
+			entry, object = nil, &loggedCall{sample: s, res: o.res, fn: fn, recorded: recorded}
 		}
 	}
 	var full callLog
@@ -254,7 +254,7 @@ func (bn *bencher) finish(o outcome) error {
 		if entry != nil {
 			bn.log.add(*entry, &rec.logBlocks)
 		} else {
-			bn.log.addObject(object, &rec.logBlocks)
+			bn.log.addObject(*object, &rec.logBlocks)
 		}
 		if bn.log.full(rec.logLimit) {
 			full, bn.log, replay = bn.log, callLog{}, true
