@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -78,6 +79,7 @@ func (f *Function) stoppedContainer(ctx context.Context, id string) (c container
 	tick := time.NewTicker(exitPoll)
 	defer tick.Stop()
 	began := time.Now()
+	gone := false // the process was once seen gone or exiting: it does not come back, so neither does exitGrace
 	for {
 		res, err := f.eng.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 		if err != nil {
@@ -90,14 +92,17 @@ func (f *Function) stoppedContainer(ctx context.Context, id string) (c container
 		if !st.Running && !st.Restarting {
 			return res.Container, true
 		}
-		grace := exitGrace
-		if isLoopback(f.ep.Host) {
+		if isLoopback(f.ep.Host) && !gone {
 			switch processState(st.Pid, res.Container.ID) {
 			case procRunning:
 				return c, false // the process lives: the connection failed for another reason
 			case procGone:
-				grace = goneGrace
+				gone = true
 			}
+		}
+		grace := exitGrace
+		if gone {
+			grace = goneGrace
 		}
 		if time.Since(began) >= grace {
 			return c, false
@@ -127,8 +132,8 @@ func processState(pid int, containerID string) procSeen {
 	}
 	dir := "/proc/" + strconv.Itoa(pid)
 	stat, err := os.ReadFile(dir + "/stat")
-	if errors.Is(err, fs.ErrNotExist) {
-		return procGone
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+		return procGone // ESRCH: the process was reaped between the open and the read
 	}
 	if err != nil {
 		return procUnknown

@@ -8,15 +8,19 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// oomEventWait bounds how long OOMKilled waits for an "oom" event the engine has not logged yet.
-const oomEventWait = time.Second
+// oomEventWait bounds how long OOMKilled waits for an "oom" event the engine has not logged yet (ctx's
+// deadline, when sooner, bounds it too). One second was not always enough: on a loaded 2-core machine a
+// call's OOM kill once went unnamed (reliability's TestOutOfMemoryNamed, in CI) after a wait of about that
+// long. Only a container with a memory limit that died of SIGKILL with the flag unset waits at all.
+const oomEventWait = 5 * time.Second
 
 // OOMKilled reports whether the kernel's OOM killer stopped the container c describes (an inspect of it
 // once it stopped). The engine's OOMKilled flag alone misses some: the engine handles the container's exit
 // and its OOM notice as two events, and an inspect between the two shows the exit with the flag not yet
 // set (seen here: exit 137, "OOMKilled": false, and the engine's "oom" event logged after). So a container
 // with a memory limit that died of SIGKILL (exit 137) with the flag unset is looked up in the engine's
-// event log, whose "oom" event is waited for up to a second from now; any other exit is decided by the flag.
+// event log, whose "oom" event is waited for up to oomEventWait from now, or until ctx ends; any other exit
+// is decided by the flag.
 func (e *Engine) OOMKilled(ctx context.Context, c container.InspectResponse) bool {
 	st := c.State
 	switch {
@@ -31,11 +35,15 @@ func (e *Engine) OOMKilled(ctx context.Context, c container.InspectResponse) boo
 	if err != nil {
 		since = time.Now().Add(-time.Hour)
 	}
-	ctx, cancel := context.WithTimeout(ctx, oomEventWait+time.Second)
+	until := time.Now().Add(oomEventWait)
+	if d, ok := ctx.Deadline(); ok && d.Before(until) {
+		until = d
+	}
+	ctx, cancel := context.WithDeadline(ctx, until.Add(time.Second))
 	defer cancel()
 	res := e.Events(ctx, client.EventsListOptions{
 		Since:   since.Add(-time.Second).Format(time.RFC3339Nano),
-		Until:   time.Now().Add(oomEventWait).Format(time.RFC3339Nano),
+		Until:   until.Format(time.RFC3339Nano),
 		Filters: make(client.Filters).Add("type", "container").Add("container", c.ID).Add("event", "oom"),
 	})
 	select {
