@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -90,8 +89,7 @@ func runImageBuild(ctx context.Context, daemonHost string, progress io.Writer, s
 	if daemonHost != "" {
 		cmd.Env = append(cmd.Env, "DOCKER_HOST="+daemonHost)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	inOwnGroup(cmd)
 	cmd.WaitDelay = 30 * time.Second
 	start := time.Now()
 	if err := cmd.Run(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // checkCodeLayout checks, before any container starts, that dir holds a code package as upstream SeBS
@@ -41,13 +40,13 @@ func checkCodeLayout(what, dir, entry string, uid, gid int) error {
 // ids (not a Unix stat) it looks at the other bits only.
 func canAccess(fi fs.FileInfo, uid, gid int, need fs.FileMode) bool {
 	perm := fi.Mode().Perm()
-	st, ok := fi.Sys().(*syscall.Stat_t)
+	owner, group, ok := fileOwner(fi)
 	switch {
 	case uid == 0:
 		return true
-	case ok && int(st.Uid) == uid:
+	case ok && owner == uid:
 		return (perm>>6)&need == need
-	case ok && int(st.Gid) == gid:
+	case ok && group == gid:
 		return (perm>>3)&need == need
 	default:
 		return perm&need == need

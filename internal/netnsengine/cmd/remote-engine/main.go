@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command remote-engine runs a command against a fresh Docker engine in a network namespace (see package
 // netnsengine), then removes the engine:
 //
