@@ -21,7 +21,7 @@ import (
 
 // loggingServer answers as the Go sleep fixture does, numbering its calls from 1 in their request IDs, and
 // returns a function for it (no container: the call log is about what happens in the test process).
-func loggingServer(t *testing.T) (*sebstest.Function, *atomic.Int64) {
+func loggingServer(t testing.TB) (*sebstest.Function, *atomic.Int64) {
 	t.Helper()
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

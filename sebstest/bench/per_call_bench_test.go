@@ -1,0 +1,59 @@
+package bench
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/gosebs/sebs/fixtures"
+	"github.com/gosebs/sebs/sebstest"
+)
+
+// BenchmarkPerCallWork is what bench.Run adds to each warm call with no Recorder, on one real result of
+// the sleep fixture's shape: the call's deadline (begin and end) and finish (the output's validation by
+// the fixture's validator, the sample, the tallies), against the call itself on an in-process keep-alive
+// server (impl=call). Issue 16 wants bench.Run within 1.02× of bare net/http on a container: a container
+// call takes 150 to 900 µs here, so that bound is 3 to 18 µs a call.
+//
+//	go test -run '^$' -bench BenchmarkPerCallWork -benchmem -count 6 ./sebstest/bench/
+func BenchmarkPerCallWork(b *testing.B) {
+	fn, _ := loggingServer(b)
+	bm, err := fixtures.Lookup("sleep")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := map[string]any{"sleep": 0}
+	body, err := json.Marshal(input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := fn.Invoke(b.Context(), body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("impl=call", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := fn.Invoke(b.Context(), body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=run-work", func(b *testing.B) {
+		bn, err := newBencher(b, []*sebstest.Function{fn}, Spec{Mode: ModeWarm, Payload: body, Validate: bm.Validator(input)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		dl := newCallDeadline(b.Context(), time.Minute)
+		defer dl.close()
+		for b.Loop() {
+			_ = dl.begin()
+			dl.end()
+			if err := bn.finish(outcome{fn: fn, res: res}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if bn.tally.n != b.N {
+			b.Fatalf("tallied %d calls, want %d", bn.tally.n, b.N)
+		}
+	})
+}
