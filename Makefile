@@ -71,7 +71,8 @@ unit:
 	$(GO) test -short -count=1 ./ ./serve/ ./fixtures/... ./internal/... ./plot/...
 
 ## vet: go vet, and the library a user imports (the model, serve, sebstest and its packages, the fixtures)
-## built for Windows, where a Docker Desktop user compiles it: Unix-only system calls stay behind build tags.
+## built for Windows, where a Docker Desktop user compiles it: Unix-only system calls stay behind build tags
+## (about a minute on a cold build cache, as in a fresh CI machine; seconds once cached).
 ## cross: all of it vetted for Windows and macOS as well, tests included (3 minutes on a cold build cache).
 LIBRARY_PKGS = ./ ./serve/... ./sebstest/... ./fixtures/...
 vet:

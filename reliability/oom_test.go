@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -36,14 +37,8 @@ func TestOutOfMemoryNamed(t *testing.T) {
 		_, err, took := invokeTimed(t, fn, map[string]any{"fault": "alloc", "mb": oomAllocMB})
 		t.Logf("call %d: %v after %v", i, err, took.Round(time.Millisecond))
 		if !errors.Is(err, sebstest.ErrOutOfMemory) || !errors.Is(err, sebs.ErrConnection) {
-			// What the engine says now tells a missed OOM record (exit 137, OOMKilled false) from a wait
-			// given up too soon (the container still running).
-			var state any = "unknown"
-			if got, ierr := cli.ContainerInspect(context.Background(), first, client.ContainerInspectOptions{}); ierr == nil {
-				state = got.Container.State
-			}
-			t.Fatalf("call %d: %v; want an error matching both sebstest.ErrOutOfMemory and sebs.ErrConnection "+
-				"(the engine now shows the container's state as %+v)", i, err, state)
+			t.Fatalf("call %d: %v; want an error matching both sebstest.ErrOutOfMemory and sebs.ErrConnection (%s)",
+				i, err, oomTimeline(cli, first, time.Now()))
 		}
 		var ie *sebs.InvocationError
 		if !errors.As(err, &ie) {
@@ -91,5 +86,31 @@ func TestOutOfMemoryBeforeReady(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
+	}
+}
+
+// oomTimeline says when the engine recorded container id's exit and its "oom" event, against returned (when
+// a call returned): an exit or event recorded after the call returned means the call gave up on the engine
+// too soon, one recorded before it that sebstest missed or misread it.
+func oomTimeline(cli *testcontainers.DockerClient, id string, returned time.Time) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil || got.Container.State == nil {
+		return fmt.Sprintf("no inspect of the container: %v", err)
+	}
+	st := got.Container.State
+	line := fmt.Sprintf("the call returned at %s; the engine shows running %t, exit %d, OOMKilled %t, finished at %s",
+		returned.UTC().Format(time.RFC3339Nano), st.Running, st.ExitCode, st.OOMKilled, st.FinishedAt)
+	res := cli.Events(ctx, client.EventsListOptions{
+		Since:   got.Container.Created,
+		Until:   time.Now().Add(time.Second).UTC().Format(time.RFC3339Nano),
+		Filters: make(client.Filters).Add("type", "container").Add("container", id).Add("event", "oom"),
+	})
+	select {
+	case m := <-res.Messages:
+		return line + fmt.Sprintf(", its oom event at %s", time.Unix(0, m.TimeNano).UTC().Format(time.RFC3339Nano))
+	case err := <-res.Err:
+		return line + fmt.Sprintf(", no oom event in its log (%v)", err)
 	}
 }

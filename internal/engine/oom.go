@@ -19,8 +19,9 @@ const oomEventWait = 5 * time.Second
 // and its OOM notice as two events, and an inspect between the two shows the exit with the flag not yet
 // set (seen here: exit 137, "OOMKilled": false, and the engine's "oom" event logged after). So a container
 // with a memory limit that died of SIGKILL (exit 137) with the flag unset is looked up in the engine's
-// event log, whose "oom" event is waited for up to oomEventWait from now, or until ctx ends; any other exit
-// is decided by the flag.
+// event log, whose "oom" event is waited for up to oomEventWait from now, or until shortly before ctx's
+// deadline; any other exit is decided by the flag. So a plain SIGKILL of such a container (docker kill) costs
+// its caller that wait: a call at most until its timeout, a start without a deadline 5 s.
 func (e *Engine) OOMKilled(ctx context.Context, c container.InspectResponse) bool {
 	st := c.State
 	switch {
@@ -37,7 +38,9 @@ func (e *Engine) OOMKilled(ctx context.Context, c container.InspectResponse) boo
 	}
 	until := time.Now().Add(oomEventWait)
 	if d, ok := ctx.Deadline(); ok && d.Before(until) {
-		until = d
+		// The engine ends the log at until; ctx ends at d: leave it a moment (a quarter of what remains,
+		// at most a second) to deliver an event logged at the last instant before ctx cuts the stream.
+		until = d.Add(-min(time.Second, time.Until(d)/4))
 	}
 	ctx, cancel := context.WithDeadline(ctx, until.Add(time.Second))
 	defer cancel()
