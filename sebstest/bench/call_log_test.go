@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,14 +22,7 @@ import (
 func loggingServer(t testing.TB) (*sebstest.Function, *atomic.Int64) {
 	t.Helper()
 	var calls atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		now := float64(time.Now().UnixMicro()) / 1e6
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"begin":%.6f,"end":%.6f,"is_cold":false,"request_id":"req-%d","container_id":"c0ffee","handler_ns":3512,"result":{"output":{"result":0}}}`,
-			now, now, calls.Add(1))
-	}))
-	t.Cleanup(srv.Close)
+	srv := sleepServer(t, &calls)
 	fn, err := sebstest.Endpoint(srv.URL, sebstest.WithName("logged"), sebstest.WithKeepAlive(), sebstest.WithProgress(io.Discard))
 	if err != nil {
 		t.Fatal(err)

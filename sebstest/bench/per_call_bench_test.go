@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
 )
 
@@ -19,15 +17,7 @@ import (
 //	go test -run '^$' -bench BenchmarkPerCallWork -benchmem -count 3 ./sebstest/bench/
 func BenchmarkPerCallWork(b *testing.B) {
 	fn, _ := loggingServer(b)
-	bm, err := fixtures.Lookup("sleep")
-	if err != nil {
-		b.Fatal(err)
-	}
-	input := map[string]any{"sleep": 0}
-	body, err := json.Marshal(input)
-	if err != nil {
-		b.Fatal(err)
-	}
+	body, validate := sleepZeroCall(b)
 	res, err := fn.Invoke(b.Context(), body)
 	if err != nil {
 		b.Fatal(err)
@@ -52,7 +42,7 @@ func BenchmarkPerCallWork(b *testing.B) {
 		}
 	})
 	b.Run("impl=run-work", func(b *testing.B) {
-		bn, err := newBencher(b, []*sebstest.Function{fn}, Spec{Mode: ModeWarm, Payload: body, Validate: bm.Validator(input)})
+		bn, err := newBencher(b, []*sebstest.Function{fn}, Spec{Mode: ModeWarm, Payload: body, Validate: validate})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,27 +1,22 @@
-package bench_test
+package bench
 
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gosebs/sebs"
-	"github.com/gosebs/sebs/fixtures"
 	"github.com/gosebs/sebs/sebstest"
-	"github.com/gosebs/sebs/sebstest/bench"
 )
 
 // BenchmarkRunCost is what Run and the trigger add to a call, measured without a container: the function is
 // an in-process server answering as the Go sleep fixture does, so a call costs tens of µs and the harness's
 // own microseconds stand out of the noise that a container's call (150–600 µs here) buries them in.
 // impl=net-http is a bare loop (POST, decode the JSON), impl=trigger a sebs.HTTPTrigger loop, impl=run
-// bench.Run's warm mode with the sleep fixture's validator, no Recorder, and impl=run-recorded the same with
+// Run's warm mode with the sleep fixture's validator, no Recorder, and impl=run-recorded the same with
 // a Recorder (its files written when the loop ends, off the clock). The difference of ns/op between two
 // impls is what one adds per call; divided by a container call's time it gives the ratio the issue-16
 // target is about:
@@ -29,25 +24,9 @@ import (
 //	go test -run '^$' -bench BenchmarkRunCost -count 6 ./sebstest/bench/ > cost.txt
 //	go tool benchstat -col /impl cost.txt
 func BenchmarkRunCost(b *testing.B) {
-	var id atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		now := float64(time.Now().UnixMicro()) / 1e6
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"begin":%.6f,"end":%.6f,"is_cold":false,"request_id":"req-%d","container_id":"c0ffee","handler_ns":3512,"result":{"output":{"result":0}}}`,
-			now, now, id.Add(1))
-	}))
-	defer srv.Close()
-	bm, err := fixtures.Lookup("sleep")
-	if err != nil {
-		b.Fatal(err)
-	}
-	input := map[string]any{"sleep": 0}
-	body, err := json.Marshal(input)
-	if err != nil {
-		b.Fatal(err)
-	}
-	validate := bm.Validator(input)
+	var calls atomic.Int64
+	srv := sleepServer(b, &calls)
+	body, validate := sleepZeroCall(b)
 	for _, keep := range []bool{true, false} {
 		conn := map[bool]string{true: "keepalive", false: "fresh"}[keep]
 		b.Run("conn="+conn+"/impl=net-http", func(b *testing.B) {
@@ -88,13 +67,13 @@ func BenchmarkRunCost(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer fn.Stop(b.Context())
-				var rec *bench.Recorder
+				var rec *Recorder
 				if recorded {
-					if rec, err = bench.NewRecorder(b.TempDir()); err != nil {
+					if rec, err = NewRecorder(b.TempDir()); err != nil {
 						b.Fatal(err)
 					}
 				}
-				bench.Run(b, []*sebstest.Function{fn}, bench.Spec{Mode: bench.ModeWarm, Payload: body, Validate: validate,
+				Run(b, []*sebstest.Function{fn}, Spec{Mode: ModeWarm, Payload: body, Validate: validate,
 					Recorder: rec, Benchmark: "sleep", Language: "go", Size: "zero"})
 				if err := rec.Close(); err != nil {
 					b.Fatal(err)

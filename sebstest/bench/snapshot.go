@@ -249,18 +249,13 @@ func (r *snapReader) fail() {
 	r.b = nil
 }
 
-func (r *snapReader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *snapReader) uint() uint64 { return readVarint(r, binary.Uvarint) }
 
-func (r *snapReader) int() int64 {
-	v, n := binary.Varint(r.b)
+func (r *snapReader) int() int64 { return readVarint(r, binary.Varint) }
+
+// readVarint reads one varint with decode (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](r *snapReader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.fail()
 		return 0
